@@ -1,0 +1,117 @@
+/**
+ * The one place that reads `process.env`. Every setting is parsed and validated once, at start; a bad value
+ * throws a ConfigError whose message is one line naming the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export type Environment = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  env: Environment;
+  /** @default 4000 */
+  port: number;
+  /** @default '0.0.0.0' */
+  host: string;
+  /** SQLite file. @default './data/bazaar.db' */
+  databasePath: string;
+  /** HS256 secret for access tokens. Generated (and warned about) in development when unset. */
+  jwtSecret: string;
+  jwtSecretGenerated: boolean;
+  /** @default 1000 */
+  maxQueryCost: number;
+  /** Levels of field nesting. @default 12 */
+  maxQueryDepth: number;
+  /** Bucket size in cost points for signed-in callers. @default 2000 */
+  rateLimitMax: number;
+  /** @default 1000 */
+  rateLimitAnonMax: number;
+  /** Points restored per second. @default 100 */
+  rateLimitRestore: number;
+  /** @default true */
+  introspection: boolean;
+  /** @default 'info' */
+  logLevel: LogLevel;
+  /** Products seeded on first start of an empty database. @default 10000 */
+  seedProducts: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function fail(name: string, expected: string, got: string): never {
+  throw new ConfigError(`Invalid configuration: ${name} must be ${expected} (got "${got}")`);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max) fail(name, `an integer from ${min} to ${max}`, raw);
+  return n;
+}
+
+function toggle(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  return fail(name, '"on" or "off"', env[name]!);
+}
+
+/** A plain path and a `file:` URL both mean SQLite; other engines are not built yet. */
+function databasePath(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return resolve('data/bazaar.db');
+  if (raw.startsWith('file:')) {
+    const path = raw.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) fail('DATABASE_URL', 'a SQLite file path or file: URL', raw);
+    return resolve(decodeURIComponent(path));
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+    fail('DATABASE_URL', 'a SQLite file path or file: URL (PostgreSQL support is not built yet)', raw);
+  }
+  return resolve(raw);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    fail('NODE_ENV', '"development", "production" or "test"', nodeEnv);
+  }
+  const production = nodeEnv === 'production';
+
+  if (env.REDIS_URL) fail('REDIS_URL', 'unset (Redis support is not built yet; everything runs in-process)', env.REDIS_URL);
+
+  let jwtSecret = env.JWT_SECRET ?? '';
+  const jwtSecretGenerated = jwtSecret === '';
+  if (jwtSecretGenerated) {
+    if (production) fail('JWT_SECRET', 'set when NODE_ENV=production (at least 32 characters)', '');
+    jwtSecret = randomBytes(32).toString('base64url');
+  } else if (jwtSecret.length < 32) {
+    fail('JWT_SECRET', 'at least 32 characters', '*'.repeat(jwtSecret.length));
+  }
+
+  const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
+
+  return {
+    env: nodeEnv as Environment,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databasePath: databasePath(env.DATABASE_URL),
+    jwtSecret,
+    jwtSecretGenerated,
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 1000, 1),
+    maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 1, 1000),
+    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 2000, 1),
+    rateLimitAnonMax: int(env, 'RATE_LIMIT_ANON_MAX', 1000, 1),
+    rateLimitRestore: int(env, 'RATE_LIMIT_RESTORE', 100, 1),
+    introspection: toggle(env, 'INTROSPECTION', true),
+    logLevel,
+    seedProducts: int(env, 'SEED_PRODUCTS', 10_000, 0, 100_000_000),
+  };
+}

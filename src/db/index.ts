@@ -1,0 +1,57 @@
+/**
+ * Opens the embedded SQLite database: WAL mode, foreign keys on, migrations applied, and every SQL statement
+ * counted (the N+1 tests, the benchmarks and /metrics read `stats.statements`).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+/** Counts what the driver really executed, whichever layer issued it. */
+export interface SqlStats {
+  statements: number;
+}
+
+export interface Database {
+  db: Db;
+  sqlite: BetterSqlite3.Database;
+  stats: SqlStats;
+  /** The file behind the database. */
+  path: string;
+  close(): void;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export function openDatabase(path: string, onStatement?: () => void): Database {
+  const file = resolve(path);
+  mkdirSync(dirname(file), { recursive: true });
+  const stats: SqlStats = { statements: 0 };
+  // better-sqlite3 calls `verbose` once per statement execution (sqlite3_trace), so this is the true count.
+  const sqlite = new BetterSqlite3(file, {
+    verbose: () => {
+      stats.statements++;
+      onStatement?.();
+    },
+  });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS });
+  return {
+    db,
+    sqlite,
+    stats,
+    path: file,
+    close: () => {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
