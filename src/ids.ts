@@ -15,7 +15,9 @@ export const ID_PREFIX = {
 } as const;
 
 export type NodeType = keyof typeof ID_PREFIX;
-const TYPE_BY_PREFIX = new Map(Object.entries(ID_PREFIX).map(([type, prefix]) => [prefix, type as NodeType]));
+const TYPE_BY_PREFIX = new Map<string, NodeType>(
+  Object.entries(ID_PREFIX).map(([type, prefix]) => [prefix, type as NodeType]),
+);
 
 /** Positive integers without leading zeros, small enough to be exact in a double. */
 const KEY = /^[1-9][0-9]{0,14}$/;

@@ -1,0 +1,41 @@
+/**
+ * The three shapes of batch function the loaders use. Each keeps DataLoader's contract: one statement per batch,
+ * results in the order of the keys, one per key.
+ */
+import DataLoader from 'dataloader';
+
+/** Rows looked up by their own id (`WHERE id IN (…)`); a missing id gives null, never an error. */
+export function byKey<Row>(fetch: (keys: readonly number[]) => Row[], keyOf: (row: Row) => number | null) {
+  return new DataLoader<number, Row | null>(async (keys) => {
+    const rows = new Map(fetch(keys).map((row) => [keyOf(row), row]));
+    return keys.map((k) => rows.get(k) ?? null);
+  });
+}
+
+/** A value computed per key by one grouped statement (`GROUP BY key`); keys absent from the result get `missing`. */
+export function aggregate<V>(fetch: (keys: readonly number[]) => Map<number, V>, missing: V) {
+  return new DataLoader<number, V>(async (keys) => {
+    const values = fetch(keys);
+    return keys.map((k) => (values.has(k) ? (values.get(k) as V) : missing));
+  });
+}
+
+/**
+ * A page of children per parent, for pages that share their arguments (first, after, sort): one loader per
+ * distinct argument set, each batching every parent into one windowed statement.
+ */
+export function pagesBy<Args, Row>(fetch: (args: Args, parentIds: readonly number[]) => Map<number, Row[]>) {
+  const loaders = new Map<string, DataLoader<number, Row[]>>();
+  return (args: Args): DataLoader<number, Row[]> => {
+    const key = JSON.stringify(args);
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new DataLoader<number, Row[]>(async (ids) => {
+        const pages = fetch(args, ids);
+        return ids.map((id) => pages.get(id) ?? []);
+      });
+      loaders.set(key, loader);
+    }
+    return loader;
+  };
+}

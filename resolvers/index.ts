@@ -1,0 +1,20 @@
+/** Every resolver map, gathered for Apollo Server. Root fields in query.ts, each type's fields in its own file. */
+import type { Resolvers } from '../src/generated/graphql.js';
+import { Category } from './category.js';
+import { Product } from './product.js';
+import { Query } from './query.js';
+import { Review } from './review.js';
+import { DateTime } from './scalars.js';
+import { Seller } from './seller.js';
+import { User } from './user.js';
+
+export const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Node: { __resolveType: (node) => node.__typename },
+  Product,
+  Seller,
+  Category,
+  Review,
+  User,
+};

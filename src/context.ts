@@ -1,0 +1,31 @@
+/**
+ * The typed context every resolver and service receives, built by one factory for each HTTP request (and, later,
+ * each WebSocket operation), so DataLoader caches never leak between requests.
+ */
+import { createLoaders, type Loaders } from '../loaders/index.js';
+import type { Config } from './config/index.js';
+import type { Database, Db } from './db/index.js';
+import type { Role } from './db/schema.js';
+
+/** Who is asking; null when anonymous. */
+export interface Viewer {
+  id: number;
+  role: Role;
+}
+
+export interface Context {
+  viewer: Viewer | null;
+  loaders: Loaders;
+  db: Db;
+  config: Config;
+}
+
+/** What lives as long as the process and is shared by every request. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+}
+
+export function createContext(deps: AppDeps, viewer: Viewer | null): Context {
+  return { viewer, loaders: createLoaders(deps.database.db), db: deps.database.db, config: deps.config };
+}

@@ -1,0 +1,570 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { ProductRow, SellerRow, CategoryRow, ReviewRow, UserRow, ProductConnectionModel, ReviewConnectionModel, NodeModel } from '../graphql/models.js';
+import type { Context } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 timestamp in UTC, such as `2026-03-14T09:26:53.589Z`. */
+  DateTime: { input: string; output: number | string | Date; }
+};
+
+/** A department of the catalog. */
+export type Category = Node & {
+  __typename?: 'Category';
+  /** The category's ID (`cat_…`). */
+  id: Scalars['ID']['output'];
+  /** Its display name. */
+  name: Scalars['String']['output'];
+  /** Products in it, most reviewed first. */
+  products: ProductConnection;
+  /** A URL-safe name, unique. */
+  slug: Scalars['String']['output'];
+};
+
+
+/** A department of the catalog. */
+export type CategoryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** An amount of money in Indian rupees. */
+export type Money = {
+  __typename?: 'Money';
+  /** The amount in minor units (paise): 129999 is ₹1,299.99. */
+  amount: Scalars['Int']['output'];
+  /** ISO 4217 currency code; always `INR` for now. */
+  currency: Scalars['String']['output'];
+  /** The amount as an Indian reader writes it, with lakh grouping: `₹1,29,999.00`. */
+  formatted: Scalars['String']['output'];
+};
+
+/**
+ * Anything with a global ID. IDs are opaque strings with a type prefix (`prd_`, `sel_`, `usr_`, `rev_`, `cat_`, `ord_`),
+ * the same in GraphQL and REST.
+ */
+export type Node = {
+  /** The global ID. */
+  id: Scalars['ID']['output'];
+};
+
+/** Where a page of a connection sits in its list (Relay cursor connections). */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last item on this page; pass it as `after` to get the next page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  /** True when more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** True when this page was fetched after a cursor. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item on this page; null for an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** A product listed by a seller. */
+export type Product = Node & {
+  __typename?: 'Product';
+  /** The brand; null for unbranded goods. */
+  brand?: Maybe<Scalars['String']['output']>;
+  /** The category it is listed in. */
+  category: Category;
+  /** When it was listed. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The seller's description. */
+  description: Scalars['String']['output'];
+  /** How much below MRP the price is, in whole percent (rounded down). */
+  discountPercent: Scalars['Int']['output'];
+  /** The product's ID (`prd_…`). */
+  id: Scalars['ID']['output'];
+  /** Image URLs, main image first. */
+  images: Array<Scalars['String']['output']>;
+  /** True when at least one unit is available. */
+  inStock: Scalars['Boolean']['output'];
+  /** The maximum retail price printed on the pack. */
+  mrp: Money;
+  /** The selling price. */
+  price: Money;
+  /** The average review rating, 1 to 5; null when nobody has reviewed it. */
+  rating?: Maybe<Scalars['Float']['output']>;
+  /** How many reviews it has. */
+  reviewCount: Scalars['Int']['output'];
+  /** Its reviews, newest first unless sorted otherwise. */
+  reviews: ReviewConnection;
+  /** The seller who sells it. */
+  seller: Seller;
+  /** Units available to order. */
+  stock: Scalars['Int']['output'];
+  /** The listing title. */
+  title: Scalars['String']['output'];
+};
+
+
+/** A product listed by a seller. */
+export type ProductReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<ReviewSort>;
+};
+
+/** A page of products. */
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  /** The products with their cursors. */
+  edges: Array<ProductEdge>;
+  /** The products alone. */
+  nodes: Array<Product>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+  /** How many products the whole list holds. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A product in a page. */
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  /** Pass as `after` to continue after this product. */
+  cursor: Scalars['String']['output'];
+  /** The product. */
+  node: Product;
+};
+
+/** Filters for `products`; all given filters must hold. Prices are paise, bounds inclusive. */
+export type ProductFilter = {
+  /** Only this category's products. */
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** true: only in stock; false: only out of stock; absent: both. */
+  inStock?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Highest price, in paise, inclusive. */
+  maxPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** Lowest price, in paise, inclusive. */
+  minPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** Words to find in title, brand or description (the last word may be a prefix). */
+  search?: InputMaybe<Scalars['String']['input']>;
+  /** Only this seller's products. */
+  sellerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** Orders for `products`. Every order breaks ties by ID, so pages never overlap or skip. */
+export type ProductSort =
+  /** Most recently listed first. */
+  | 'NEWEST'
+  /** Cheapest first. */
+  | 'PRICE_ASC'
+  /** Dearest first. */
+  | 'PRICE_DESC'
+  /** Best rated first; unrated products last. */
+  | 'RATING_DESC'
+  /** Best match for `search`; without a search, most reviewed first. */
+  | 'RELEVANCE';
+
+export type Query = {
+  __typename?: 'Query';
+  /** Every category, by name. */
+  categories: Array<Category>;
+  /** Any object by its global ID; null when the ID is well formed but names nothing. */
+  node?: Maybe<Node>;
+  /** A product by ID; null if there is none. */
+  product?: Maybe<Product>;
+  /** The catalog, filtered and sorted, a page at a time. */
+  products: ProductConnection;
+  /** A seller by ID; null if there is none. */
+  seller?: Maybe<Seller>;
+  /** A user by ID; null if there is none. */
+  user?: Maybe<User>;
+};
+
+
+export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ProductFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<ProductSort>;
+};
+
+
+export type QuerySellerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** A buyer's review of a product. */
+export type Review = Node & {
+  __typename?: 'Review';
+  /** Who wrote it. */
+  author: User;
+  /** The review text. */
+  body: Scalars['String']['output'];
+  /** When it was written. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The review's ID (`rev_…`). */
+  id: Scalars['ID']['output'];
+  /** What it reviews. */
+  product: Product;
+  /** Stars, 1 to 5. */
+  rating: Scalars['Int']['output'];
+  /** A one-line summary. */
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/** A page of reviews. */
+export type ReviewConnection = {
+  __typename?: 'ReviewConnection';
+  /** The reviews with their cursors. */
+  edges: Array<ReviewEdge>;
+  /** The reviews alone. */
+  nodes: Array<Review>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+  /** How many reviews the whole list holds. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A review in a page. */
+export type ReviewEdge = {
+  __typename?: 'ReviewEdge';
+  /** Pass as `after` to continue after this review. */
+  cursor: Scalars['String']['output'];
+  /** The review. */
+  node: Review;
+};
+
+/** Orders for a product's reviews. */
+export type ReviewSort =
+  /** Most recent first. */
+  | 'NEWEST'
+  /** Fewest stars first. */
+  | 'RATING_ASC'
+  /** Most stars first. */
+  | 'RATING_DESC';
+
+/** What a user may do. */
+export type Role =
+  /** Runs the marketplace. */
+  | 'ADMIN'
+  /** Shops and reviews. */
+  | 'BUYER'
+  /** Runs a seller: lists products and fulfils orders. */
+  | 'SELLER';
+
+/** A shop on the marketplace. */
+export type Seller = Node & {
+  __typename?: 'Seller';
+  /** The city it ships from. */
+  city?: Maybe<Scalars['String']['output']>;
+  /** The seller's ID (`sel_…`). */
+  id: Scalars['ID']['output'];
+  /** When it joined the marketplace. */
+  joinedAt: Scalars['DateTime']['output'];
+  /** The shop's name. */
+  name: Scalars['String']['output'];
+  /** Its products, most reviewed first. */
+  products: ProductConnection;
+  /** The average rating of all reviews of its products; null with no reviews. */
+  rating?: Maybe<Scalars['Float']['output']>;
+};
+
+
+/** A shop on the marketplace. */
+export type SellerProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Someone with an account. */
+export type User = Node & {
+  __typename?: 'User';
+  /** The email address: only the user and admins see it; null to everyone else. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** The user's ID (`usr_…`). */
+  id: Scalars['ID']['output'];
+  /** The display name. */
+  name: Scalars['String']['output'];
+  /** Reviews they wrote, newest first. */
+  reviews: ReviewConnection;
+  /** Their role. */
+  role: Role;
+  /** The seller a SELLER user runs; null for others. */
+  seller?: Maybe<Seller>;
+};
+
+
+/** Someone with an account. */
+export type UserReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Category: ResolverTypeWrapper<CategoryRow>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Money: ResolverTypeWrapper<Money>;
+  Node: ResolverTypeWrapper<NodeModel>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Product: ResolverTypeWrapper<ProductRow>;
+  ProductConnection: ResolverTypeWrapper<ProductConnectionModel>;
+  ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductFilter: ProductFilter;
+  ProductSort: ProductSort;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Review: ResolverTypeWrapper<ReviewRow>;
+  ReviewConnection: ResolverTypeWrapper<ReviewConnectionModel>;
+  ReviewEdge: ResolverTypeWrapper<Omit<ReviewEdge, 'node'> & { node: ResolversTypes['Review'] }>;
+  ReviewSort: ReviewSort;
+  Role: Role;
+  Seller: ResolverTypeWrapper<SellerRow>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  User: ResolverTypeWrapper<UserRow>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Boolean: Scalars['Boolean']['output'];
+  Category: CategoryRow;
+  DateTime: Scalars['DateTime']['output'];
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Money: Money;
+  Node: NodeModel;
+  PageInfo: PageInfo;
+  Product: ProductRow;
+  ProductConnection: ProductConnectionModel;
+  ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductFilter: ProductFilter;
+  Query: Record<PropertyKey, never>;
+  Review: ReviewRow;
+  ReviewConnection: ReviewConnectionModel;
+  ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
+  Seller: SellerRow;
+  String: Scalars['String']['output'];
+  User: UserRow;
+};
+
+export type CategoryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<CategoryProductsArgs, 'first'>>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  formatted?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
+  __resolveType: TypeResolveFn<'Category' | 'Product' | 'Review' | 'Seller' | 'User', ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  brand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  discountPercent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  images?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  mrp?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  reviewCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<ProductReviewsArgs, 'first'>>;
+  seller?: Resolver<ResolversTypes['Seller'], ParentType, ContextType>;
+  stock?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProductEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  seller?: Resolver<Maybe<ResolversTypes['Seller']>, ParentType, ContextType, RequireFields<QuerySellerArgs, 'id'>>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+};
+
+export type ReviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
+  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  rating?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ReviewConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewConnection'] = ResolversParentTypes['ReviewConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ReviewEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Review']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ReviewEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReviewEdge'] = ResolversParentTypes['ReviewEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Review'], ParentType, ContextType>;
+};
+
+export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<SellerProductsArgs, 'first'>>;
+  rating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<UserReviewsArgs, 'first'>>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  seller?: Resolver<Maybe<ResolversTypes['Seller']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = Context> = {
+  Category?: CategoryResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Money?: MoneyResolvers<ContextType>;
+  Node?: NodeResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  ProductConnection?: ProductConnectionResolvers<ContextType>;
+  ProductEdge?: ProductEdgeResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Review?: ReviewResolvers<ContextType>;
+  ReviewConnection?: ReviewConnectionResolvers<ContextType>;
+  ReviewEdge?: ReviewEdgeResolvers<ContextType>;
+  Seller?: SellerResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+};
+

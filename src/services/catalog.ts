@@ -1,0 +1,47 @@
+/** Reading sellers and categories, and the product lists under them. */
+import type { Context } from '../context.js';
+import { allCategories } from '../data/catalog.js';
+import { productSortKey } from '../data/products.js';
+import type { CategoryRow, ProductRow, SellerRow } from '../db/schema.js';
+import { decodeId } from '../ids.js';
+import { pageRequest, toConnection, type Connection } from '../pagination.js';
+
+interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export function getSeller(ctx: Context, id: string): Promise<SellerRow | null> {
+  return ctx.loaders.seller.load(decodeId('Seller', id));
+}
+
+export function listCategories(ctx: Context): CategoryRow[] {
+  const rows = allCategories(ctx.db);
+  for (const row of rows) ctx.loaders.category.prime(row.id, row);
+  return rows;
+}
+
+export function sellerProducts(ctx: Context, seller: SellerRow, args: PageArgs): Promise<Connection<ProductRow>> {
+  return productsUnder(ctx, 'sellerId', seller.id, args, () => ctx.loaders.productCountBySeller.load(seller.id));
+}
+
+export function categoryProducts(ctx: Context, category: CategoryRow, args: PageArgs): Promise<Connection<ProductRow>> {
+  return productsUnder(ctx, 'categoryId', category.id, args, () =>
+    ctx.loaders.productCountByCategory.load(category.id),
+  );
+}
+
+/** Seller.products and Category.products: most reviewed first, one windowed statement for all parents. */
+async function productsUnder(
+  ctx: Context,
+  parent: 'sellerId' | 'categoryId',
+  parentId: number,
+  args: PageArgs,
+  totalCount: () => Promise<number>,
+): Promise<Connection<ProductRow>> {
+  const list = `${parent === 'sellerId' ? 'seller' : 'category'}:${parentId}:products`;
+  const page = pageRequest(args, 20, list, 'POPULAR', 2);
+  const rows = await ctx.loaders.productPage({ parent, ...page }).load(parentId);
+  for (const row of rows) ctx.loaders.product.prime(row.id, row);
+  return toConnection(rows, page, list, 'POPULAR', (p) => productSortKey('POPULAR', p), totalCount);
+}

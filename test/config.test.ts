@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/index.js';
+
+describe('configuration is read and validated once, failing with one line naming the variable', () => {
+  it('has the contract defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, maxQueryCost: 1000, maxQueryDepth: 12, rateLimitMax: 2000, rateLimitAnonMax: 1000, rateLimitRestore: 100, introspection: true, logLevel: 'info', env: 'development' });
+    expect(c.databasePath).toMatch(/data\/bazaar\.db$/);
+    expect(c.jwtSecretGenerated).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ MAX_QUERY_COST: '0' }, 'MAX_QUERY_COST'],
+    [{ INTROSPECTION: 'maybe' }, 'INTROSPECTION'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'redis://localhost' }, 'REDIS_URL'],
+  ])('%j fails naming %s', (env, name) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+
+  it('a plain path and a file: URL both mean SQLite', () => {
+    expect(loadConfig({ DATABASE_URL: '/tmp/a.db' }).databasePath).toBe('/tmp/a.db');
+    expect(loadConfig({ DATABASE_URL: 'file:/tmp/b.db' }).databasePath).toBe('/tmp/b.db');
+    expect(loadConfig({ DATABASE_URL: 'file:///tmp/c.db' }).databasePath).toBe('/tmp/c.db');
+  });
+
+  it('INTROSPECTION=off disables introspection', () => {
+    expect(loadConfig({ INTROSPECTION: 'off' }).introspection).toBe(false);
+  });
+});

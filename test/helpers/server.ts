@@ -1,0 +1,77 @@
+/**
+ * A real server on an ephemeral port over a real SQLite file (a fresh copy of the seeded template), plus a
+ * small GraphQL client. `startServer` registers its own teardown, so tests never leak servers or files.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, inject } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { openDatabase, type Database } from '../../src/db/index.js';
+import { createApp, type App } from '../../src/server.js';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: T; errors?: { message: string; path?: unknown[]; extensions?: Record<string, any> }[] };
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  database: Database;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Runs `fn` and returns how many SQL statements the database executed meanwhile. */
+  countSql<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }>;
+  close(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'bazaar-test-'));
+  const file = join(dir, 'test.db');
+  copyFileSync(inject('templateDb'), file);
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: file, ...env });
+  const database = openDatabase(config.databasePath);
+  const app = await createApp(config, database);
+  const url = await app.listen(0, '127.0.0.1');
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  afterAll(close);
+
+  return {
+    url,
+    app,
+    database,
+    close,
+    async gql(query, variables, headers = {}) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, headers: res.headers, body: await res.json() };
+    },
+    async countSql(fn) {
+      const before = database.stats.statements;
+      const result = await fn();
+      return { result, statements: database.stats.statements - before };
+    },
+  };
+}
+
+/** The data of a response that must have no errors. */
+export function dataOf<T>(res: GraphQLResponse<T>): T {
+  if (res.body.errors?.length) throw new Error(`unexpected errors: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data as T;
+}
+
+/** The codes of a response's errors, in order. */
+export function codesOf(res: GraphQLResponse): string[] {
+  return (res.body.errors ?? []).map((e) => e.extensions?.code);
+}
