@@ -3,8 +3,8 @@
  * shopper there would expect. Products are built by combining these words (see generate.ts), so the lists only
  * need to be long enough that neighbouring products rarely look alike.
  *
- * Brands in numbered categories may carry model series, `Brand:Series A,Series B`; each `#` in a series becomes a
- * digit (`Rockerz ###` → `Rockerz 450`). A title reads `Brand Series Item (Variant)`.
+ * Brands may carry model series, `Brand:Series A,Series B`; `{a|b}` in a series is a choice, so model numbers stay
+ * ones the brand really uses (`Rockerz {255|450}` → `Rockerz 450`). A title reads `Brand Series Item (Variant)`.
  */
 
 export interface CategoryData {
@@ -24,22 +24,22 @@ export interface CategoryData {
 
 export const CATEGORIES: CategoryData[] = [
   { name: 'Mobiles', slug: 'mobiles', weight: 8, mrp: [6999, 149999], thing: 'phone',
-    brands: ['Samsung:Galaxy M##,Galaxy A##,Galaxy S##', 'Xiaomi:Redmi Note ##,Redmi ##C', 'Realme:Narzo ##,## Pro', 'OnePlus:Nord CE#,## R', 'Apple:iPhone ##', 'Vivo:T# Pro,Y##', 'Oppo:Reno##,A##', 'Motorola:Moto G##,Edge ##', 'iQOO:Z# Lite,Neo #', 'Lava:Agni #,Blaze #'],
+    brands: ['Samsung:Galaxy M{14|15|35|55},Galaxy A{15|16|35|55},Galaxy S{23|24} FE', 'Xiaomi:Redmi Note {13|14},Redmi {13|14}C', 'Realme:Narzo {70|80} Pro,{12|13} Pro', 'OnePlus:Nord CE{3|4} Lite,Nord {3|4},{12|13}R', 'Apple:iPhone {14|15|16}', 'Vivo:T{3|4} Pro,Y{28|58}', 'Oppo:Reno{11|12|13},A{3|5|79}', 'Motorola:Moto G{45|64|85},Edge {50|60}', 'iQOO:Z{9|10} Lite,Neo {9|10}', 'Lava:Agni {2|3},Blaze {Curve|Pro},Storm'],
     items: ['5G Smartphone', '5G Smartphone with AI Camera', '4G Smartphone', 'Dual SIM 5G Mobile Phone'],
     variants: ['Midnight Black, 8GB RAM, 128GB Storage', 'Ocean Blue, 6GB RAM, 128GB Storage', 'Mint Green, 8GB RAM, 256GB Storage', 'Titanium Grey, 12GB RAM, 256GB Storage', 'Lavender, 4GB RAM, 64GB Storage'],
     features: ['a 120Hz AMOLED display', 'a 50MP rear camera', 'a 5000mAh battery with fast charging', 'an octa-core processor', 'an in-display fingerprint sensor', 'dual stereo speakers'] },
   { name: 'Laptops', slug: 'laptops', weight: 4, mrp: [24999, 199999], thing: 'laptop',
-    brands: ['Lenovo:IdeaPad Slim #,ThinkPad E##,LOQ ##', 'HP:Pavilion ##,Victus ##,15s', 'Dell:Inspiron ##,Vostro ##', 'Asus:Vivobook ##,TUF Gaming F##', 'Acer:Aspire #,Nitro V ##', 'Apple:MacBook Air M#', 'MSI:Modern ##', 'Samsung:Galaxy Book#'],
+    brands: ['Lenovo:IdeaPad Slim {3|5},ThinkPad E{14|16},LOQ {15|16}', 'HP:Pavilion {14|15},Victus {15|16},15s', 'Dell:Inspiron {3520|5440|7440},Vostro {3420|3530}', 'Asus:Vivobook {15|16},TUF Gaming F{15|17}', 'Acer:Aspire {3|5|7},Nitro V {15|16}', 'Apple:MacBook Air M{2|3}', 'MSI:Modern {14|15}', 'Samsung:Galaxy Book{3|4}'],
     items: ['Intel Core i5 13th Gen Thin and Light Laptop', 'AMD Ryzen 7 Gaming Laptop', 'Intel Core i3 Laptop', 'Intel Core Ultra 5 Business Laptop', 'AMD Ryzen 5 Laptop'],
     variants: ['16GB RAM, 512GB SSD, Windows 11', '8GB RAM, 512GB SSD, Windows 11', '16GB RAM, 1TB SSD, Natural Silver', '8GB RAM, 256GB SSD, Arctic Grey'],
     features: ['a full HD anti-glare display', 'a backlit keyboard', 'up to 10 hours of battery life', 'a fast NVMe SSD', 'Wi-Fi 6 and a 1080p webcam', 'MS Office Home and Student preinstalled'] },
   { name: 'Televisions', slug: 'televisions', weight: 3, mrp: [9999, 189999], thing: 'TV',
-    brands: ['Samsung:Crystal #,Neo QLED #', 'LG:UR##,OLED C#', 'Sony:Bravia #', 'Xiaomi:X Pro,A Series', 'TCL:P###,C###', 'Hisense:A#N,E#K', 'OnePlus:Y# Pro', 'Vu:GloLED,Masterpiece'],
+    brands: ['Samsung:Crystal {4K|4K Vivid},Neo QLED', 'LG:UR{75|80},OLED C{3|4}', 'Sony:Bravia {2|3|X75L}', 'Xiaomi:X Pro,A Series', 'TCL:P{6|7}55,C{6|7}55', 'Hisense:A{6|7}N,E{6|7}K', 'OnePlus:Y{1|1S} Pro', 'Vu:GloLED,Masterpiece'],
     items: ['108 cm (43 inch) 4K Ultra HD Smart LED TV', '80 cm (32 inch) HD Ready Smart LED TV', '139 cm (55 inch) 4K QLED Google TV', '164 cm (65 inch) 4K OLED Smart TV'],
     variants: ['Black', 'Titan Gray', '2024 Model', 'Frameless Black'],
     features: ['Dolby Vision and Dolby Atmos', 'built-in Chromecast', 'a 60W speaker system', 'three HDMI ports', 'Netflix, Prime Video and JioCinema apps', 'a voice remote'] },
   { name: 'Headphones', slug: 'headphones', weight: 7, mrp: [499, 29999], thing: 'headphones',
-    brands: ['boAt:Rockerz ###,Airdopes ###,Nirvana ###', 'Noise:Buds VS###,Airwave', 'JBL:Tune ###BT,Wave ###', 'Sony:WH-CH###N,WF-C###', 'Boult:Audio Z##,Q', 'OnePlus:Buds #,Bullets Z#', 'Sennheiser:HD ###,Momentum #', 'Apple:AirPods Pro'],
+    brands: ['boAt:Rockerz {255|450|550},Airdopes {141|161|311},Nirvana {751|Ion}', 'Noise:Buds VS{102|104},Airwave', 'JBL:Tune {510|520|760}BT,Wave {200|300}', 'Sony:WH-CH{520|720}N,WF-C{500|700}N', 'Boult:Audio Z{20|40},Q', 'OnePlus:Buds {3|Pro 2},Bullets Z{2|3}', 'Sennheiser:HD {450|458}BT,Momentum {3|4}', 'Apple:AirPods {Pro 2|4}'],
     items: ['Bluetooth On-Ear Headphones', 'Wireless Over-Ear Headphones', 'True Wireless Earbuds', 'Bluetooth In-Ear Neckband', 'Wired Earphones with Mic', 'Active Noise Cancelling Headphones'],
     variants: ['Luscious Black', 'Active Black', 'Ocean Blue', 'Cherry Red', 'Pearl White', 'Teal Green'],
     features: ['up to 40 hours of playback', 'deep bass drivers', 'ENx noise cancellation on calls', 'low-latency gaming mode', 'fast charging over USB-C', 'IPX5 sweat resistance'] },
@@ -94,12 +94,12 @@ export const CATEGORIES: CategoryData[] = [
     variants: ['Blue', 'Black', 'Short Handle', '6 mm', '10 kg', 'Full Size', 'Green'],
     features: ['an anti-slip grip', 'durable construction', 'a lightweight frame', 'sweat-resistant material', 'a carry bag', 'professional-grade build'] },
   { name: 'Watches', slug: 'watches', weight: 5, mrp: [499, 49999], thing: 'watch',
-    brands: ['Titan:Neo,Raga,Edge', 'Fastrack:Reflex ##', 'Casio:Vintage A###,G-Shock GA-###', 'Noise:ColorFit Pro #', 'boAt:Wave ##', 'Fire-Boltt:Ninja #', 'Fossil:Gen #', 'Sonata', 'Timex'],
+    brands: ['Titan:Neo,Raga,Edge', 'Fastrack:Reflex {3.0|Play}', 'Casio:Vintage A{158|168},G-Shock GA-{2100|110}', 'Noise:ColorFit Pro {5|6}', 'boAt:Wave {Call|Sigma|Lite}', 'Fire-Boltt:Ninja {Call Pro|3}', 'Fossil:Gen {6|7}', 'Sonata', 'Timex'],
     items: ['Analog Watch for Men', 'Analog Watch for Women', 'Smartwatch with 1.85" Display', 'Bluetooth Calling Smartwatch', 'Digital Sports Watch', 'Chronograph Watch for Men'],
     variants: ['Black Dial, Leather Strap', 'Silver Dial, Steel Strap', 'Jet Black', 'Rose Gold', 'Blue Dial, Silicone Strap'],
     features: ['water resistance to 50 m', 'a scratch-resistant glass', 'heart-rate and SpO2 tracking', 'seven-day battery life', 'a stainless steel case', 'a quick-release strap'] },
   { name: 'Cameras', slug: 'cameras', weight: 2, mrp: [2999, 249999], thing: 'camera',
-    brands: ['Canon:EOS ###D,EOS R##', 'Nikon:Z##,D####', 'Sony:Alpha ZV-E##,Alpha ####', 'Fujifilm:Instax Mini ##,X-T##', 'GoPro:Hero ##', 'DJI:Osmo Action #', 'Panasonic:Lumix G##'],
+    brands: ['Canon:EOS {1500D|200D II|R50|R10}', 'Nikon:Z{30|50|fc},D{7500|5600}', 'Sony:Alpha ZV-E{10|10 II},Alpha {6400|7 IV}', 'Fujifilm:Instax Mini {12|99},X-T{30|50}', 'GoPro:Hero {12|13}', 'DJI:Osmo Action {4|5 Pro}', 'Panasonic:Lumix G{7|85}'],
     items: ['24.1MP DSLR Camera with 18-55mm Lens', 'Mirrorless Camera Body', '4K Action Camera', 'Instant Camera', 'Vlogging Camera Kit', 'Mirrorless Camera with Kit Lens'],
     variants: ['Black', 'White', 'Standard Kit', 'Creator Combo', 'Pastel Blue'],
     features: ['4K video recording', 'fast autofocus', 'in-body stabilisation', 'Wi-Fi and Bluetooth transfer', 'a flip-out screen', 'weather sealing'] },

@@ -32,7 +32,7 @@ const DEMO_STOCKED = 5;
 /** 1★…5★ before the per-product quality shift: the J-shape of real marketplaces. */
 const BASE_RATING_WEIGHTS = [12, 6, 12, 25, 45];
 /** Review counts are log-normal: most products have a handful, a few have dozens or hundreds. */
-const REVIEWS_MU = 0.95;
+const REVIEWS_MU = 0.87;
 const REVIEWS_SIGMA = 1.3;
 const MAX_REVIEWS = 250;
 
@@ -67,7 +67,7 @@ function buildProduct(plan: SeedPlan, id: number, firstReviewId: number): Produc
     : rng.weightedIndex(CATEGORY_WEIGHTS);
   const cat = CATALOG[categoryIndex]!;
   const brand = rng.chance(0.05) ? null : rng.pick(cat.brandList);
-  const series = brand && brand.series.length > 0 ? fillDigits(rng, rng.pick(brand.series)) : null;
+  const series = brand && brand.series.length > 0 ? fillChoices(rng, rng.pick(brand.series)) : null;
   const title = [brand?.name, series, rng.pick(cat.items)].filter(Boolean).join(' ') + ` (${rng.pick(cat.variants)})`;
 
   const [low, high] = cat.mrp;
@@ -174,9 +174,9 @@ function pickDistinct<T>(rng: Rng, items: readonly T[], n: number): T[] {
   return picked;
 }
 
-/** `Rockerz ###` → `Rockerz 450`: the first digit of a model number is never 0. */
-function fillDigits(rng: Rng, series: string): string {
-  return series.replace(/#+/g, (run) => String(rng.int(10 ** (run.length - 1), 10 ** run.length - 1)));
+/** `Rockerz {255|450}` → `Rockerz 450`. */
+function fillChoices(rng: Rng, series: string): string {
+  return series.replace(/\{([^}]*)\}/g, (_, choices: string) => rng.pick(choices.split('|')));
 }
 
 /** Rupee prices end the way shops price them: ₹99, ₹449, ₹1,299, ₹24,499, ₹1,49,999. */

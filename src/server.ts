@@ -5,7 +5,7 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolvers } from '../resolvers/index.js';
 import type { Config } from './config/index.js';
 import { createContext, type AppDeps, type Context } from './context.js';
@@ -33,7 +33,8 @@ export async function createApp(config: Config, database: Database, metrics = cr
   const fastify = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: BODY_LIMIT,
-    disableRequestLogging: true,
+    // Our onResponse hook writes the one line per request; fastify's own two lines are off.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
   const deps: AppDeps = { config, database };

@@ -31,7 +31,7 @@ async function walk(variables: Record<string, unknown>, first = 100): Promise<{ 
   let after: string | null = null;
   let totalCount = -1;
   for (let pages = 0; pages < 50; pages++) {
-    const { products } = dataOf(await server.gql(PAGE, { ...variables, first, after }));
+    const { products }: any = dataOf(await server.gql(PAGE, { ...variables, first, after }));
     totalCount = products.totalCount;
     expect(products.nodes.map((n: any) => n.id)).toEqual(products.edges.map((e: any) => e.node.id));
     expect(products.pageInfo.hasPreviousPage).toBe(after !== null);
@@ -64,10 +64,14 @@ describe('products: pagination', () => {
   });
 
   it('the page after the last item is empty with hasNextPage false', async () => {
-    const { products: page } = dataOf(await server.gql(PAGE, { first: 100, sort: 'NEWEST', filter: { maxPrice: 100_000 } }));
+    // A bound that keeps exactly 30 products, so one page of 100 holds them all.
+    const maxPrice = all.map((p) => p.pricePaise).sort((a, b) => a - b)[29]!;
+    const filter = { maxPrice };
+    const { products: page } = dataOf(await server.gql(PAGE, { first: 100, sort: 'NEWEST', filter }));
     expect(page.pageInfo.hasNextPage).toBe(false);
+    expect(page.edges.length).toBe(all.filter((p) => p.pricePaise <= maxPrice).length);
     const { products: after } = dataOf(
-      await server.gql(PAGE, { first: 10, sort: 'NEWEST', filter: { maxPrice: 100_000 }, after: page.pageInfo.endCursor }),
+      await server.gql(PAGE, { first: 10, sort: 'NEWEST', filter, after: page.pageInfo.endCursor }),
     );
     expect(after.edges).toEqual([]);
     expect(after.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true, endCursor: null });
@@ -184,7 +188,7 @@ describe('nested connections', () => {
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const { product } = dataOf(await server.gql(REVIEWS, { id: pid(target.id), first: 3, after, sort }));
+      const { product }: any = dataOf(await server.gql(REVIEWS, { id: pid(target.id), first: 3, after, sort }));
       expect(product.reviews.totalCount).toBe(target.reviewCount);
       seen.push(...product.reviews.nodes.map((n: any) => n.id));
       after = product.reviews.pageInfo.hasNextPage ? product.reviews.pageInfo.endCursor : null;

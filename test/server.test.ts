@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { codesOf, dataOf, startServer } from './helpers/server.js';
+import { codesOf, startServer } from './helpers/server.js';
 
 describe('operational routes', () => {
   it('/health, /ready and /metrics answer', async () => {
@@ -44,7 +44,7 @@ describe('operational routes', () => {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(res.status).toBe(200);
-    expect((await res.json()).data.categories.length).toBeGreaterThan(5);
+    expect(((await res.json()) as any).data.categories.length).toBeGreaterThan(5);
   });
 });
 
@@ -94,7 +94,8 @@ describe('npm start on an empty database', () => {
                    reviews(first: 5) { nodes { author { name } } } } } } }`,
         }),
       });
-      expect(dataOf({ status: res.status, headers: res.headers, body: await res.json() }).products.edges).toHaveLength(5);
+      const body = (await res.json()) as { data: { products: { edges: unknown[] } } };
+      expect(body.data.products.edges).toHaveLength(5);
 
       const exited = new Promise<number | null>((ok) => child.once('exit', ok));
       child.kill('SIGTERM');

@@ -45,13 +45,17 @@ export function openDatabase(path: string, onStatement?: () => void): Database {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS });
+  // Gather planner statistics where they are missing or stale (cheap; SQLite's recommended practice at open).
+  sqlite.pragma('optimize=0x10002');
   return {
     db,
     sqlite,
     stats,
     path: file,
     close: () => {
-      if (sqlite.open) sqlite.close();
+      if (!sqlite.open) return;
+      sqlite.pragma('optimize');
+      sqlite.close();
     },
   };
 }

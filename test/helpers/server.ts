@@ -55,7 +55,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, headers: res.headers, body: await res.json() };
+      return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
     },
     async countSql(fn) {
       const before = database.stats.statements;
