@@ -53,6 +53,8 @@ export async function seedDatabase(database: Database, opts: SeedOptions): Promi
   const previousSync = sqlite.pragma('synchronous', { simple: true }) as number;
   // A seed that dies half-way is re-run with --reset, so durability per commit buys nothing here.
   sqlite.pragma('synchronous = OFF');
+  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma(`cache_size = ${process.env.SEED_CACHE ?? -2000}`);
   // Batches of different tables are written in whatever order they fill up; checked at each commit instead.
   const inTransaction = (work: () => void) =>
     db.transaction(() => {
@@ -100,6 +102,7 @@ export async function seedDatabase(database: Database, opts: SeedOptions): Promi
     return { seed: plan.seed, ...counts, durationMs: Math.round(performance.now() - started) };
   } finally {
     sqlite.pragma(`synchronous = ${Number(previousSync)}`);
+    sqlite.pragma(`cache_size = ${Number(previousCache)}`);
   }
 }
 

@@ -13,11 +13,20 @@ export interface Viewer {
   role: Role;
 }
 
+/** Facts about the transport the operation came over. */
+export interface RequestInfo {
+  /** The caller's address (proxy headers are trusted only when configured). */
+  ip: string;
+  /** Correlates log lines of one request. */
+  requestId: string;
+}
+
 export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
   db: Db;
   config: Config;
+  request: RequestInfo;
 }
 
 /** What lives as long as the process and is shared by every request. */
@@ -26,6 +35,6 @@ export interface AppDeps {
   database: Database;
 }
 
-export function createContext(deps: AppDeps, viewer: Viewer | null): Context {
-  return { viewer, loaders: createLoaders(deps.database.db), db: deps.database.db, config: deps.config };
+export function createContext(deps: AppDeps, viewer: Viewer | null, request: RequestInfo): Context {
+  return { viewer, loaders: createLoaders(deps.database.db), db: deps.database.db, config: deps.config, request };
 }

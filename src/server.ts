@@ -52,7 +52,9 @@ export async function createApp(config: Config, database: Database, metrics = cr
   fastify.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
-    handler: fastifyApolloHandler(apollo, { context: async () => createContext(deps, null) }),
+    handler: fastifyApolloHandler(apollo, {
+      context: async (req) => createContext(deps, null, { ip: req.ip, requestId: req.id }),
+    }),
   });
   registerOpsRoutes(fastify, database, metrics);
 
