@@ -23,6 +23,7 @@ const config: CodegenConfig = {
           ProductConnection: `${models}#ProductConnectionModel`,
           ReviewConnection: `${models}#ReviewConnectionModel`,
           Node: `${models}#NodeModel`,
+          AuthPayload: `${models}#AuthPayloadModel`,
         },
       },
     },

@@ -1,5 +1,6 @@
 /** Every resolver map, gathered for Apollo Server. Root fields in query.ts, each type's fields in its own file. */
 import type { Resolvers } from '../src/generated/graphql.js';
+import { authMutations, authQueries } from './auth.js';
 import { Category } from './category.js';
 import { Product } from './product.js';
 import { Query } from './query.js';
@@ -10,7 +11,8 @@ import { User } from './user.js';
 
 export const resolvers: Resolvers = {
   DateTime,
-  Query,
+  Query: { ...Query, ...authQueries },
+  Mutation: { ...authMutations },
   Node: { __resolveType: (node) => node.__typename },
   Product,
   Seller,

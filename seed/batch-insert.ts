@@ -27,19 +27,20 @@ export function batchInserter<T extends SQLiteTable>(db: Db, table: T, size = BA
   let prepared: { run(values: Record<string, unknown>): unknown } | undefined;
   let queued: T['$inferInsert'][] = [];
 
-  const prepareFull = () => {
-    const rows = Array.from({ length: size }, (_, i) =>
-      Object.fromEntries(columns.map((c) => [c, sql.placeholder(`${c}_${i}`)])),
-    );
-    return db.insert(table).values(rows as T['$inferInsert'][]).prepare();
-  };
+  // Placeholder names per (row, column), computed once: building them per value costs more than SQLite's insert.
+  const names = Array.from({ length: size }, (_, i) => columns.map((c) => `${c}_${i}`));
 
   const writeFull = () => {
-    prepared ??= prepareFull();
+    prepared ??= db
+      .insert(table)
+      .values(names.map((row) => Object.fromEntries(columns.map((c, j) => [c, sql.placeholder(row[j]!)]))) as T['$inferInsert'][])
+      .prepare();
     const values: Record<string, unknown> = {};
-    queued.forEach((row, i) => {
-      for (const c of columns) values[`${c}_${i}`] = (row as Record<string, unknown>)[c];
-    });
+    for (let i = 0; i < queued.length; i++) {
+      const row = queued[i] as Record<string, unknown>;
+      const rowNames = names[i]!;
+      for (let j = 0; j < columns.length; j++) values[rowNames[j]!] = row[columns[j]!];
+    }
     prepared.run(values);
     queued = [];
   };

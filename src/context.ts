@@ -3,6 +3,8 @@
  * each WebSocket operation), so DataLoader caches never leak between requests.
  */
 import { createLoaders, type Loaders } from '../loaders/index.js';
+import type { LoginThrottle } from './auth/loginThrottle.js';
+import type { AccessTokens } from './auth/tokens.js';
 import type { Config } from './config/index.js';
 import type { Database, Db } from './db/index.js';
 import type { Role } from './db/schema.js';
@@ -27,14 +29,34 @@ export interface Context {
   db: Db;
   config: Config;
   request: RequestInfo;
+  clock: Clock;
+  auth: AuthDeps;
 }
+
+/** Milliseconds since the epoch. Injected so tests can move time (token expiry, lockouts). */
+export type Clock = () => number;
 
 /** What lives as long as the process and is shared by every request. */
 export interface AppDeps {
   config: Config;
   database: Database;
+  clock: Clock;
+  auth: AuthDeps;
+}
+
+export interface AuthDeps {
+  tokens: AccessTokens;
+  loginThrottle: LoginThrottle;
 }
 
 export function createContext(deps: AppDeps, viewer: Viewer | null, request: RequestInfo): Context {
-  return { viewer, loaders: createLoaders(deps.database.db), db: deps.database.db, config: deps.config, request };
+  return {
+    viewer,
+    loaders: createLoaders(deps.database.db),
+    db: deps.database.db,
+    config: deps.config,
+    request,
+    clock: deps.clock,
+    auth: deps.auth,
+  };
 }

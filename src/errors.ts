@@ -53,8 +53,15 @@ export class BadUserInputError extends ApiError {
 }
 
 export class UnauthenticatedError extends ApiError {
-  constructor(message = 'You must be signed in to do this.') {
-    super(ErrorCode.UNAUTHENTICATED, message, { http: { status: 401 } });
+  constructor(message = 'You must be signed in to do this.', extensions: Record<string, unknown> = {}) {
+    super(ErrorCode.UNAUTHENTICATED, message, extensions);
+  }
+}
+
+/** A bad, expired or tampered bearer token: the whole HTTP request is refused with 401, never run anonymously. */
+export class InvalidTokenError extends UnauthenticatedError {
+  constructor(message: string) {
+    super(message, { http: { status: 401, headers: new Map([['www-authenticate', 'Bearer']]) } });
   }
 }
 
@@ -73,5 +80,16 @@ export class NotFoundError extends ApiError {
 export class ConflictError extends ApiError {
   constructor(message: string, field?: string) {
     super(ErrorCode.CONFLICT, message, field ? { field } : {});
+  }
+}
+
+/** Too much, too fast: HTTP 429 with `Retry-After` in whole seconds and `extensions.retryAfterMs`. */
+export class RateLimitedError extends ApiError {
+  constructor(message: string, retryAfterMs: number) {
+    const ms = Math.max(0, Math.ceil(retryAfterMs));
+    super(ErrorCode.RATE_LIMITED, message, {
+      retryAfterMs: ms,
+      http: { status: 429, headers: new Map([['retry-after', String(Math.max(1, Math.ceil(ms / 1000)))]]) },
+    });
   }
 }

@@ -21,7 +21,7 @@ function readConfig(): Config {
 const config = readConfig();
 const metrics = createMetrics();
 const database = openDatabase(config.databasePath, () => metrics.sqlStatements.inc());
-const app = await createApp(config, database, metrics);
+const app = await createApp(config, database, { metrics });
 const log = app.fastify.log;
 
 if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');

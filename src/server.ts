@@ -8,7 +8,10 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolvers } from '../resolvers/index.js';
 import type { Config } from './config/index.js';
-import { createContext, type AppDeps, type Context } from './context.js';
+import cors from '@fastify/cors';
+import { createMemoryLoginThrottle } from './auth/loginThrottle.js';
+import { authenticate, createAccessTokens } from './auth/tokens.js';
+import { createContext, type AppDeps, type Clock, type Context } from './context.js';
 import type { Database } from './db/index.js';
 import { createFormatError } from './graphql/formatError.js';
 import { loadTypeDefs } from './graphql/schema.js';
@@ -28,7 +31,15 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, database: Database, metrics = createMetrics()): Promise<App> {
+export interface AppOptions {
+  /** @default a fresh registry */
+  metrics?: Metrics;
+  /** @default Date.now */
+  clock?: Clock;
+}
+
+export async function createApp(config: Config, database: Database, options: AppOptions = {}): Promise<App> {
+  const metrics = options.metrics ?? createMetrics();
   const production = config.env === 'production';
   const fastify = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
@@ -37,7 +48,20 @@ export async function createApp(config: Config, database: Database, metrics = cr
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
-  const deps: AppDeps = { config, database };
+  const clock = options.clock ?? Date.now;
+  const deps: AppDeps = {
+    config,
+    database,
+    clock,
+    auth: { tokens: createAccessTokens(config.jwtSecret, clock), loginThrottle: createMemoryLoginThrottle() },
+  };
+
+  // Browsers may call us only from the configured origins; Apollo's CSRF prevention stays on besides.
+  await fastify.register(cors, {
+    origin: (origin, done) => done(null, origin !== undefined && config.corsOrigins.includes(origin)),
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    maxAge: 600,
+  });
 
   const apollo = new ApolloServer<Context>({
     typeDefs: loadTypeDefs(),
@@ -53,7 +77,12 @@ export async function createApp(config: Config, database: Database, metrics = cr
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
-      context: async (req) => createContext(deps, null, { ip: req.ip, requestId: req.id }),
+      // A bad Authorization header fails here, before parsing: UNAUTHENTICATED, HTTP 401, never anonymous.
+      context: async (req) =>
+        createContext(deps, await authenticate(deps.auth.tokens, req.headers.authorization), {
+          ip: req.ip,
+          requestId: req.id,
+        }),
     }),
   });
   registerOpsRoutes(fastify, database, metrics);

@@ -35,6 +35,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Products seeded on first start of an empty database. @default 10000 */
   seedProducts: number;
+  /** Browser origins allowed to call the API cross-origin (CORS). @default [] (same origin only) */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +79,15 @@ function databasePath(raw: string | undefined): string {
   return resolve(raw);
 }
 
+/** A comma-separated list of origins such as `https://shop.example.in`. */
+function origins(raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) fail('CORS_ORIGINS', 'comma-separated origins like https://shop.example.in', origin);
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
@@ -113,5 +124,6 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: toggle(env, 'INTROSPECTION', true),
     logLevel,
     seedProducts: int(env, 'SEED_PRODUCTS', 10_000, 0, 100_000_000),
+    corsOrigins: origins(env.CORS_ORIGINS),
   };
 }

@@ -6,11 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
 
-export type Db = BetterSQLite3Database<typeof schema>;
+/** The database or a transaction on it: data functions accept either, so callers choose the atomic unit. */
+export type Db = BaseSQLiteDatabase<'sync', BetterSqlite3.RunResult, typeof schema>;
 
 /** Counts what the driver really executed, whichever layer issued it. */
 export interface SqlStats {

@@ -195,7 +195,36 @@ export const orderEvents = sqliteTable(
   (t) => [index('order_events_order_idx').on(t.orderId, t.id)],
 );
 
+/**
+ * Refresh tokens, stored as SHA-256 hashes (a leaked table grants nothing). Each sign-in starts a family; each
+ * refresh rotates the token within it. A token presented after it was rotated means it was stolen: the whole
+ * family is revoked (OAuth 2.0 Security BCP, refresh token rotation).
+ */
+export const refreshTokens = sqliteTable(
+  'refresh_tokens',
+  {
+    id: integer('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    familyId: text('family_id').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    /** Set when this token was exchanged for the next one of its family. */
+    rotatedAt: integer('rotated_at'),
+    /** Set on log-out or when reuse was detected. */
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('refresh_tokens_hash_uq').on(t.tokenHash),
+    index('refresh_tokens_family_idx').on(t.familyId),
+    index('refresh_tokens_user_idx').on(t.userId),
+  ],
+);
+
 export type UserRow = typeof users.$inferSelect;
+export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 export type CategoryRow = typeof categories.$inferSelect;
 export type SellerRow = typeof sellers.$inferSelect;
 export type ProductRow = typeof products.$inferSelect;

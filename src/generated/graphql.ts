@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ProductRow, SellerRow, CategoryRow, ReviewRow, UserRow, ProductConnectionModel, ReviewConnectionModel, NodeModel } from '../graphql/models.js';
+import type { ProductRow, SellerRow, CategoryRow, ReviewRow, UserRow, ProductConnectionModel, ReviewConnectionModel, NodeModel, AuthPayloadModel } from '../graphql/models.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -14,6 +14,19 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 timestamp in UTC, such as `2026-03-14T09:26:53.589Z`. */
   DateTime: { input: string; output: number | string | Date; }
+};
+
+/** What signing up, signing in or refreshing gives back. */
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  /** A JWT for `Authorization: Bearer …`; it expires after `expiresIn` seconds. */
+  accessToken: Scalars['String']['output'];
+  /** Seconds until the access token expires. */
+  expiresIn: Scalars['Int']['output'];
+  /** Exchange it with `refreshSession` for a new pair; each one works once. */
+  refreshToken: Scalars['String']['output'];
+  /** Who is now signed in. */
+  user: User;
 };
 
 /** A department of the catalog. */
@@ -45,6 +58,39 @@ export type Money = {
   currency: Scalars['String']['output'];
   /** The amount as an Indian reader writes it, with lakh grouping: `₹1,29,999.00`. */
   formatted: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Signs in. Any failure is UNAUTHENTICATED with one message; repeated failures slow down, then lock briefly (RATE_LIMITED). */
+  logIn: AuthPayload;
+  /** Ends the session the refresh token belongs to. False when the token names no session. */
+  logOut: Scalars['Boolean']['output'];
+  /** Exchanges a refresh token for a new pair; the old one stops working. Reusing an old one ends the session. */
+  refreshSession: AuthPayload;
+  /** Creates a buyer account and signs it in. An email already taken is CONFLICT; a short password BAD_USER_INPUT. */
+  signUp: AuthPayload;
+};
+
+
+export type MutationLogInArgs = {
+  email: Scalars['String']['input'];
+  password: Scalars['String']['input'];
+};
+
+
+export type MutationLogOutArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationRefreshSessionArgs = {
+  refreshToken: Scalars['String']['input'];
+};
+
+
+export type MutationSignUpArgs = {
+  input: SignUpInput;
 };
 
 /**
@@ -179,6 +225,8 @@ export type Query = {
   seller?: Maybe<Seller>;
   /** A user by ID; null if there is none. */
   user?: Maybe<User>;
+  /** The signed-in user; null when anonymous. */
+  viewer?: Maybe<User>;
 };
 
 
@@ -292,6 +340,16 @@ export type SellerProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A new buyer account. */
+export type SignUpInput = {
+  /** The sign-in email; unique, case-insensitive. */
+  email: Scalars['String']['input'];
+  /** The display name, 1 to 80 characters (trimmed). */
+  name: Scalars['String']['input'];
+  /** At least 8 characters. */
+  password: Scalars['String']['input'];
+};
+
 /** Someone with an account. */
 export type User = Node & {
   __typename?: 'User';
@@ -389,6 +447,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuthPayload: ResolverTypeWrapper<AuthPayloadModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Category: ResolverTypeWrapper<CategoryRow>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -396,6 +455,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Money: ResolverTypeWrapper<Money>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<NodeModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductRow>;
@@ -410,12 +470,14 @@ export type ResolversTypes = {
   ReviewSort: ReviewSort;
   Role: Role;
   Seller: ResolverTypeWrapper<SellerRow>;
+  SignUpInput: SignUpInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   User: ResolverTypeWrapper<UserRow>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuthPayload: AuthPayloadModel;
   Boolean: Scalars['Boolean']['output'];
   Category: CategoryRow;
   DateTime: Scalars['DateTime']['output'];
@@ -423,6 +485,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Money: Money;
+  Mutation: Record<PropertyKey, never>;
   Node: NodeModel;
   PageInfo: PageInfo;
   Product: ProductRow;
@@ -434,8 +497,16 @@ export type ResolversParentTypes = {
   ReviewConnection: ReviewConnectionModel;
   ReviewEdge: Omit<ReviewEdge, 'node'> & { node: ResolversParentTypes['Review'] };
   Seller: SellerRow;
+  SignUpInput: SignUpInput;
   String: Scalars['String']['output'];
   User: UserRow;
+};
+
+export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
+  accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresIn?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  refreshToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 };
 
 export type CategoryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category']> = {
@@ -454,6 +525,13 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
   amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   formatted?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
+  logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
+  refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
+  signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -506,6 +584,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   seller?: Resolver<Maybe<ResolversTypes['Seller']>, ParentType, ContextType, RequireFields<QuerySellerArgs, 'id'>>;
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<QueryUserArgs, 'id'>>;
+  viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 };
 
 export type ReviewResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Review'] = ResolversParentTypes['Review']> = {
@@ -552,9 +631,11 @@ export type UserResolvers<ContextType = Context, ParentType extends ResolversPar
 };
 
 export type Resolvers<ContextType = Context> = {
+  AuthPayload?: AuthPayloadResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;

@@ -2,6 +2,7 @@
 import type { CategoryRow, ProductRow, ReviewRow, SellerRow, UserRow } from '../db/schema.js';
 import type { ListedProduct } from '../data/products.js';
 import type { Connection } from '../pagination.js';
+import type { AuthPayload } from '../services/accounts.js';
 
 export type { CategoryRow, ProductRow, ReviewRow, SellerRow, UserRow };
 export type ProductConnectionModel = Connection<ListedProduct>;
@@ -12,3 +13,4 @@ export type NodeModel =
   | (UserRow & { __typename: 'User' })
   | (ReviewRow & { __typename: 'Review' })
   | (CategoryRow & { __typename: 'Category' });
+export type AuthPayloadModel = AuthPayload;

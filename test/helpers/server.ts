@@ -26,13 +26,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export interface StartOptions {
+  /** A clock the test controls (token expiry, lockouts, bucket refills). @default Date.now */
+  clock?: () => number;
+}
+
+export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-test-'));
   const file = join(dir, 'test.db');
   copyFileSync(inject('templateDb'), file);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: file, ...env });
   const database = openDatabase(config.databasePath);
-  const app = await createApp(config, database);
+  const app = await createApp(config, database, { clock: options.clock });
   const url = await app.listen(0, '127.0.0.1');
 
   let closed = false;
