@@ -20,6 +20,19 @@ export function aggregate<V>(fetch: (keys: readonly number[]) => Map<number, V>,
   });
 }
 
+/** All rows belonging to each key (an order's items, its events), in the order the statement returned them. */
+export function groupedBy<Row>(fetch: (keys: readonly number[]) => Row[], keyOf: (row: Row) => number) {
+  return new DataLoader<number, Row[]>(async (keys) => {
+    const groups = new Map<number, Row[]>();
+    for (const row of fetch(keys)) {
+      const list = groups.get(keyOf(row));
+      if (list) list.push(row);
+      else groups.set(keyOf(row), [row]);
+    }
+    return keys.map((k) => groups.get(k) ?? []);
+  });
+}
+
 /**
  * A page of children per parent, for pages that share their arguments (first, after, sort): one loader per
  * distinct argument set, each batching every parent into one windowed statement.

@@ -3,11 +3,12 @@
  * cached row outlives the request that read it. One loader per access pattern; SQL lives in `src/data/`.
  */
 import * as catalog from '../src/data/catalog.js';
+import * as orderData from '../src/data/orders.js';
 import * as productData from '../src/data/products.js';
 import * as reviewData from '../src/data/reviews.js';
 import type { Db } from '../src/db/index.js';
 import type { PageRequest } from '../src/pagination.js';
-import { aggregate, byKey, pagesBy } from './batch.js';
+import { aggregate, byKey, groupedBy, pagesBy } from './batch.js';
 
 export interface ProductPageArgs extends PageRequest {
   parent: productData.ProductParent;
@@ -42,6 +43,13 @@ export function createLoaders(db: Db) {
     productCountBySeller: aggregate((ids) => productData.productCountsByParent(db, 'sellerId', ids), 0),
     productCountByCategory: aggregate((ids) => productData.productCountsByParent(db, 'categoryId', ids), 0),
     reviewCountByAuthor: aggregate((ids) => reviewData.reviewCountsByAuthor(db, ids), 0),
+
+    order: byKey((ids) => orderData.ordersByIds(db, ids), id),
+    orderItems: groupedBy((ids) => orderData.itemsByOrderIds(db, ids), (i) => i.orderId),
+    orderEvents: groupedBy((ids) => orderData.eventsByOrderIds(db, ids), (e) => e.orderId),
+    /** User.orders pages. */
+    orderPage: pagesBy((page: PageRequest, ids) => orderData.orderPagesByBuyer(db, ids, page)),
+    orderCountByBuyer: aggregate((ids) => orderData.orderCountsByBuyer(db, ids), 0),
   };
 }
 

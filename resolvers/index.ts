@@ -2,6 +2,8 @@
 import type { Resolvers } from '../src/generated/graphql.js';
 import { authMutations, authQueries } from './auth.js';
 import { Category } from './category.js';
+import { Order, OrderEvent, OrderItem } from './order.js';
+import { orderMutations } from './orderMutations.js';
 import { Product } from './product.js';
 import { Query } from './query.js';
 import { Review } from './review.js';
@@ -12,11 +14,14 @@ import { User } from './user.js';
 export const resolvers: Resolvers = {
   DateTime,
   Query: { ...Query, ...authQueries },
-  Mutation: { ...authMutations },
+  Mutation: { ...authMutations, ...orderMutations },
   Node: { __resolveType: (node) => node.__typename },
   Product,
   Seller,
   Category,
   Review,
   User,
+  Order,
+  OrderItem,
+  OrderEvent,
 };

@@ -7,6 +7,7 @@ import type { LoginThrottle } from './auth/loginThrottle.js';
 import type { AccessTokens } from './auth/tokens.js';
 import type { Config } from './config/index.js';
 import type { Database, Db } from './db/index.js';
+import type { PubSub } from './pubsub/index.js';
 import type { Role } from './db/schema.js';
 
 /** Who is asking; null when anonymous. */
@@ -31,6 +32,7 @@ export interface Context {
   request: RequestInfo;
   clock: Clock;
   auth: AuthDeps;
+  pubsub: PubSub;
 }
 
 /** Milliseconds since the epoch. Injected so tests can move time (token expiry, lockouts). */
@@ -42,6 +44,7 @@ export interface AppDeps {
   database: Database;
   clock: Clock;
   auth: AuthDeps;
+  pubsub: PubSub;
 }
 
 export interface AuthDeps {
@@ -58,5 +61,6 @@ export function createContext(deps: AppDeps, viewer: Viewer | null, request: Req
     request,
     clock: deps.clock,
     auth: deps.auth,
+    pubsub: deps.pubsub,
   };
 }

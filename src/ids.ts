@@ -47,3 +47,14 @@ export function decodeId(type: NodeType, id: string, field = 'id'): number {
 function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 40)}…` : s;
 }
+
+/** Order events are not nodes, but their IDs are opaque too: `evt_17`. They increase across all orders. */
+export function encodeEventId(key: number): string {
+  return `evt_${key}`;
+}
+
+export function decodeEventId(id: string, field = 'afterEventId'): number {
+  const key = id.startsWith('evt_') ? id.slice(4) : '';
+  if (!KEY.test(key)) throw new BadUserInputError(`"${clip(id)}" is not a valid event ID.`, field);
+  return Number(key);
+}

@@ -17,6 +17,7 @@ import { createFormatError } from './graphql/formatError.js';
 import { loadTypeDefs } from './graphql/schema.js';
 import { registerOpsRoutes } from './http/ops.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createMemoryPubSub } from './pubsub/index.js';
 
 /** The contract's request body limit: 256 KB, larger is HTTP 413. */
 const BODY_LIMIT = 256 * 1024;
@@ -54,6 +55,7 @@ export async function createApp(config: Config, database: Database, options: App
     database,
     clock,
     auth: { tokens: createAccessTokens(config.jwtSecret, clock), loginThrottle: createMemoryLoginThrottle() },
+    pubsub: createMemoryPubSub(),
   };
 
   // Browsers may call us only from the configured origins; Apollo's CSRF prevention stays on besides.

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { ProductRow, SellerRow, CategoryRow, ReviewRow, UserRow, ProductConnectionModel, ReviewConnectionModel, NodeModel, AuthPayloadModel } from '../graphql/models.js';
+import type { ProductRow, SellerRow, CategoryRow, ReviewRow, UserRow, ProductConnectionModel, ReviewConnectionModel, NodeModel, AuthPayloadModel, OrderRow, OrderItemRow, OrderEventRow, OrderConnectionModel } from '../graphql/models.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -62,14 +62,25 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels your order before it ships; the stock goes back. */
+  cancelOrder: Order;
   /** Signs in. Any failure is UNAUTHENTICATED with one message; repeated failures slow down, then lock briefly (RATE_LIMITED). */
   logIn: AuthPayload;
   /** Ends the session the refresh token belongs to. False when the token names no session. */
   logOut: Scalars['Boolean']['output'];
+  /** Places an order, all lines or none: OUT_OF_STOCK names the product; an unknown product is NOT_FOUND. */
+  placeOrder: Order;
   /** Exchanges a refresh token for a new pair; the old one stops working. Reusing an old one ends the session. */
   refreshSession: AuthPayload;
   /** Creates a buyer account and signs it in. An email already taken is CONFLICT; a short password BAD_USER_INPUT. */
   signUp: AuthPayload;
+  /** Moves an order on: a seller of its items, or an admin. Illegal moves are BAD_USER_INPUT. */
+  updateOrderStatus: Order;
+};
+
+
+export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -84,6 +95,11 @@ export type MutationLogOutArgs = {
 };
 
 
+export type MutationPlaceOrderArgs = {
+  input: PlaceOrderInput;
+};
+
+
 export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
 };
@@ -91,6 +107,13 @@ export type MutationRefreshSessionArgs = {
 
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+export type MutationUpdateOrderStatusArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  status: OrderStatus;
 };
 
 /**
@@ -101,6 +124,100 @@ export type Node = {
   /** The global ID. */
   id: Scalars['ID']['output'];
 };
+
+/** A buyer's order. Visible to its buyer, to the sellers of its items, and to admins. */
+export type Order = Node & {
+  __typename?: 'Order';
+  /** Who placed it. */
+  buyer: User;
+  /** When it was placed. */
+  createdAt: Scalars['DateTime']['output'];
+  /** Every status change, oldest first, the placing included. */
+  events: Array<OrderEvent>;
+  /** The order's ID (`ord_…`). */
+  id: Scalars['ID']['output'];
+  /** What was ordered, at the prices of the moment it was placed. */
+  items: Array<OrderItem>;
+  /** Where it is now. */
+  status: OrderStatus;
+  /** The sum of the line totals. */
+  total: Money;
+  /** When its status last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** A page of orders. */
+export type OrderConnection = {
+  __typename?: 'OrderConnection';
+  /** The orders with their cursors. */
+  edges: Array<OrderEdge>;
+  /** The orders alone. */
+  nodes: Array<Order>;
+  /** Where this page sits. */
+  pageInfo: PageInfo;
+  /** How many orders the whole list holds. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An order in a page. */
+export type OrderEdge = {
+  __typename?: 'OrderEdge';
+  /** Pass as `after` to continue after this order. */
+  cursor: Scalars['String']['output'];
+  /** The order. */
+  node: Order;
+};
+
+/** A status change of an order. */
+export type OrderEvent = {
+  __typename?: 'OrderEvent';
+  /** When. */
+  at: Scalars['DateTime']['output'];
+  /** Increasing across all orders: pass the last one you saw as `afterEventId` to resume a subscription. */
+  id: Scalars['ID']['output'];
+  /** Why, if the person who moved it said. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** The status the order moved to. */
+  status: OrderStatus;
+};
+
+/** One line of an order. */
+export type OrderItem = {
+  __typename?: 'OrderItem';
+  /** unitPrice × quantity. */
+  lineTotal: Money;
+  /** The product ordered. */
+  product: Product;
+  /** How many, 1 to 10. */
+  quantity: Scalars['Int']['output'];
+  /** The unit price when the order was placed. */
+  unitPrice: Money;
+};
+
+/** One product and how many of it. */
+export type OrderLineInput = {
+  /** The product. */
+  productId: Scalars['ID']['input'];
+  /** How many, 1 to 10. */
+  quantity: Scalars['Int']['input'];
+};
+
+/** Where an order is. It moves forward only (skipping is allowed), or to CANCELLED before SHIPPED. */
+export type OrderStatus =
+  /** Cancelled before shipping; the stock went back. */
+  | 'CANCELLED'
+  /** Accepted by the seller. */
+  | 'CONFIRMED'
+  /** Placed; stock is taken. */
+  | 'CREATED'
+  /** Handed to the buyer. */
+  | 'DELIVERED'
+  /** On the last mile. */
+  | 'OUT_FOR_DELIVERY'
+  /** Packed and ready to hand over. */
+  | 'PACKED'
+  /** With the courier. */
+  | 'SHIPPED';
 
 /** Where a page of a connection sits in its list (Relay cursor connections). */
 export type PageInfo = {
@@ -113,6 +230,14 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   /** Cursor of the first item on this page; null for an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** An order to place. */
+export type PlaceOrderInput = {
+  /** Your key for this order (1 to 100 characters): a retry with the same key returns the same order. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 1 to 50 lines, each product at most once. */
+  items: Array<OrderLineInput>;
 };
 
 /** A product listed by a seller. */
@@ -217,6 +342,8 @@ export type Query = {
   categories: Array<Category>;
   /** Any object by its global ID; null when the ID is well formed but names nothing. */
   node?: Maybe<Node>;
+  /** An order: its buyer, a seller of its items, or an admin. Anonymous UNAUTHENTICATED, others FORBIDDEN. */
+  order?: Maybe<Order>;
   /** A product by ID; null if there is none. */
   product?: Maybe<Product>;
   /** The catalog, filtered and sorted, a page at a time. */
@@ -231,6 +358,11 @@ export type Query = {
 
 
 export type QueryNodeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -350,6 +482,25 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Each change of any of your orders, as buyer or as the seller you run (or after `afterEventId`, replayed first). */
+  myOrderUpdates: Order;
+  /** Each change of one order, after you subscribe (or after `afterEventId`, replayed first). */
+  orderUpdated: Order;
+};
+
+
+export type SubscriptionMyOrderUpdatesArgs = {
+  afterEventId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type SubscriptionOrderUpdatedArgs = {
+  afterEventId?: InputMaybe<Scalars['ID']['input']>;
+  orderId: Scalars['ID']['input'];
+};
+
 /** Someone with an account. */
 export type User = Node & {
   __typename?: 'User';
@@ -359,12 +510,21 @@ export type User = Node & {
   id: Scalars['ID']['output'];
   /** The display name. */
   name: Scalars['String']['output'];
+  /** Their orders, newest first: the user and admins only (anonymous UNAUTHENTICATED, others FORBIDDEN). */
+  orders: OrderConnection;
   /** Reviews they wrote, newest first. */
   reviews: ReviewConnection;
   /** Their role. */
   role: Role;
   /** The seller a SELLER user runs; null for others. */
   seller?: Maybe<Seller>;
+};
+
+
+/** Someone with an account. */
+export type UserOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -457,7 +617,15 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<NodeModel>;
+  Order: ResolverTypeWrapper<OrderRow>;
+  OrderConnection: ResolverTypeWrapper<OrderConnectionModel>;
+  OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
+  OrderEvent: ResolverTypeWrapper<OrderEventRow>;
+  OrderItem: ResolverTypeWrapper<OrderItemRow>;
+  OrderLineInput: OrderLineInput;
+  OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<ProductRow>;
   ProductConnection: ResolverTypeWrapper<ProductConnectionModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
@@ -472,6 +640,7 @@ export type ResolversTypes = {
   Seller: ResolverTypeWrapper<SellerRow>;
   SignUpInput: SignUpInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserRow>;
 };
 
@@ -487,7 +656,14 @@ export type ResolversParentTypes = {
   Money: Money;
   Mutation: Record<PropertyKey, never>;
   Node: NodeModel;
+  Order: OrderRow;
+  OrderConnection: OrderConnectionModel;
+  OrderEdge: Omit<OrderEdge, 'node'> & { node: ResolversParentTypes['Order'] };
+  OrderEvent: OrderEventRow;
+  OrderItem: OrderItemRow;
+  OrderLineInput: OrderLineInput;
   PageInfo: PageInfo;
+  PlaceOrderInput: PlaceOrderInput;
   Product: ProductRow;
   ProductConnection: ProductConnectionModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
@@ -499,6 +675,7 @@ export type ResolversParentTypes = {
   Seller: SellerRow;
   SignUpInput: SignUpInput;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   User: UserRow;
 };
 
@@ -528,14 +705,55 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
+  placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
 };
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Category' | 'Product' | 'Review' | 'Seller' | 'User', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Category' | 'Order' | 'Product' | 'Review' | 'Seller' | 'User', ParentType, ContextType>;
+};
+
+export type OrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
+  buyer?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['OrderEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type OrderConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderConnection'] = ResolversParentTypes['OrderConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['OrderEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type OrderEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEdge'] = ResolversParentTypes['OrderEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+};
+
+export type OrderEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderEvent'] = ResolversParentTypes['OrderEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+};
+
+export type OrderItemResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = {
+  lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -580,6 +798,7 @@ export type ProductEdgeResolvers<ContextType = Context, ParentType extends Resol
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   seller?: Resolver<Maybe<ResolversTypes['Seller']>, ParentType, ContextType, RequireFields<QuerySellerArgs, 'id'>>;
@@ -620,10 +839,16 @@ export type SellerResolvers<ContextType = Context, ParentType extends ResolversP
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  myOrderUpdates?: SubscriptionResolver<ResolversTypes['Order'], "myOrderUpdates", ParentType, ContextType, Partial<SubscriptionMyOrderUpdatesArgs>>;
+  orderUpdated?: SubscriptionResolver<ResolversTypes['Order'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'orderId'>>;
+};
+
 export type UserResolvers<ContextType = Context, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
   reviews?: Resolver<ResolversTypes['ReviewConnection'], ParentType, ContextType, RequireFields<UserReviewsArgs, 'first'>>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   seller?: Resolver<Maybe<ResolversTypes['Seller']>, ParentType, ContextType>;
@@ -637,6 +862,11 @@ export type Resolvers<ContextType = Context> = {
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OrderConnection?: OrderConnectionResolvers<ContextType>;
+  OrderEdge?: OrderEdgeResolvers<ContextType>;
+  OrderEvent?: OrderEventResolvers<ContextType>;
+  OrderItem?: OrderItemResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
@@ -646,6 +876,7 @@ export type Resolvers<ContextType = Context> = {
   ReviewConnection?: ReviewConnectionResolvers<ContextType>;
   ReviewEdge?: ReviewEdgeResolvers<ContextType>;
   Seller?: SellerResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 };
 

@@ -2,6 +2,7 @@
 import type { Context } from '../context.js';
 import type { NodeModel } from '../graphql/models.js';
 import { decodeAnyId } from '../ids.js';
+import { getOrder } from './orders.js';
 
 export async function getNode(ctx: Context, id: string): Promise<NodeModel | null> {
   const { type, key } = decodeAnyId(id);
@@ -18,8 +19,7 @@ export async function getNode(ctx: Context, id: string): Promise<NodeModel | nul
     case 'Category':
       return tag('Category', await loaders.category.load(key));
     case 'Order':
-      // Orders are served once the orders API lands (issue 4); until then no order is visible through node.
-      return null;
+      return tag('Order', await getOrder(ctx, id));
   }
 }
 
