@@ -4,6 +4,7 @@ import { authMutations, authQueries } from './auth.js';
 import { Category } from './category.js';
 import { Order, OrderEvent, OrderItem } from './order.js';
 import { orderMutations } from './orderMutations.js';
+import { sellingMutations } from './sellingMutations.js';
 import { Product } from './product.js';
 import { Query } from './query.js';
 import { Review } from './review.js';
@@ -14,7 +15,7 @@ import { User } from './user.js';
 export const resolvers: Resolvers = {
   DateTime,
   Query: { ...Query, ...authQueries },
-  Mutation: { ...authMutations, ...orderMutations },
+  Mutation: { ...authMutations, ...orderMutations, ...sellingMutations },
   Node: { __resolveType: (node) => node.__typename },
   Product,
   Seller,

@@ -26,7 +26,7 @@ const sellerProduct = (offset = 0) =>
 const otherSellerProduct = () =>
   sql().prepare('select id from products where seller_id <> 1 order by id limit 1').pluck().get() as number;
 
-function place(who: Demo, items: { productId: string; quantity: number }[], key = randomUUID()) {
+function place(who: Demo, items: { productId: string; quantity: number }[], key: string = randomUUID()) {
   return server.gql(PLACE, { i: { items, idempotencyKey: key } }, auth[who]);
 }
 

@@ -47,3 +47,10 @@ export function requireOrderAccess(
   if (v.id !== order.buyerId && !isSeller && !isAdmin(v)) throw new ForbiddenError('This order is not yours.');
   return v;
 }
+
+/** Catalog writes for a seller's products: that seller's SELLER user, or an admin. */
+export function requireSellerOrAdmin(viewer: Viewer | null, sellerId: number, viewerSellerId: number | null): Viewer {
+  const v = requireRole(viewer, 'SELLER', 'ADMIN');
+  if (v.role === 'SELLER' && viewerSellerId !== sellerId) throw new ForbiddenError("This is another seller's product.");
+  return v;
+}

@@ -16,6 +16,18 @@ export type Scalars = {
   DateTime: { input: string; output: number | string | Date; }
 };
 
+/** A review to add. */
+export type AddReviewInput = {
+  /** 1 to 5,000 characters. */
+  body: Scalars['String']['input'];
+  /** The product reviewed. */
+  productId: Scalars['ID']['input'];
+  /** Stars, 1 to 5. */
+  rating: Scalars['Int']['input'];
+  /** Up to 120 characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** What signing up, signing in or refreshing gives back. */
 export type AuthPayload = {
   __typename?: 'AuthPayload';
@@ -49,6 +61,28 @@ export type CategoryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A new product. Prices are paise; price must not exceed mrp. */
+export type CreateProductInput = {
+  /** Up to 80 characters; omit for unbranded goods. */
+  brand?: InputMaybe<Scalars['String']['input']>;
+  /** The category to list it in. */
+  categoryId: Scalars['ID']['input'];
+  /** 1 to 5,000 characters. */
+  description: Scalars['String']['input'];
+  /** Up to 10 image URLs (https), main image first. */
+  images?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Maximum retail price in paise, at least the price. */
+  mrp: Scalars['Int']['input'];
+  /** Selling price in paise, at least 1. */
+  price: Scalars['Int']['input'];
+  /** The seller to list it under: admins must say; a SELLER may only name (or omit) their own. */
+  sellerId?: InputMaybe<Scalars['ID']['input']>;
+  /** Units available, 0 to 1,000,000. */
+  stock: Scalars['Int']['input'];
+  /** 1 to 200 characters. */
+  title: Scalars['String']['input'];
+};
+
 /** An amount of money in Indian rupees. */
 export type Money = {
   __typename?: 'Money';
@@ -62,8 +96,12 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Reviews a product, once per user and product (a second is CONFLICT); updates its rating at once. */
+  addReview: Review;
   /** Cancels your order before it ships; the stock goes back. */
   cancelOrder: Order;
+  /** Lists a product: a SELLER under their own seller, or an ADMIN under any. */
+  createProduct: Product;
   /** Signs in. Any failure is UNAUTHENTICATED with one message; repeated failures slow down, then lock briefly (RATE_LIMITED). */
   logIn: AuthPayload;
   /** Ends the session the refresh token belongs to. False when the token names no session. */
@@ -72,15 +110,29 @@ export type Mutation = {
   placeOrder: Order;
   /** Exchanges a refresh token for a new pair; the old one stops working. Reusing an old one ends the session. */
   refreshSession: AuthPayload;
+  /** Sets how many units are available: the product's seller or an admin. */
+  setStock: Product;
   /** Creates a buyer account and signs it in. An email already taken is CONFLICT; a short password BAD_USER_INPUT. */
   signUp: AuthPayload;
   /** Moves an order on: a seller of its items, or an admin. Illegal moves are BAD_USER_INPUT. */
   updateOrderStatus: Order;
+  /** Edits a product: its seller or an admin. */
+  updateProduct: Product;
+};
+
+
+export type MutationAddReviewArgs = {
+  input: AddReviewInput;
 };
 
 
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateProductArgs = {
+  input: CreateProductInput;
 };
 
 
@@ -105,6 +157,12 @@ export type MutationRefreshSessionArgs = {
 };
 
 
+export type MutationSetStockArgs = {
+  productId: Scalars['ID']['input'];
+  stock: Scalars['Int']['input'];
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
@@ -114,6 +172,12 @@ export type MutationUpdateOrderStatusArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
   status: OrderStatus;
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductInput;
 };
 
 /**
@@ -501,6 +565,24 @@ export type SubscriptionOrderUpdatedArgs = {
   orderId: Scalars['ID']['input'];
 };
 
+/** Changes to a product; omitted fields stay as they are. */
+export type UpdateProductInput = {
+  /** Up to 80 characters. */
+  brand?: InputMaybe<Scalars['String']['input']>;
+  /** Move it to another category. */
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** 1 to 5,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Up to 10 image URLs (https). */
+  images?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Maximum retail price in paise. */
+  mrp?: InputMaybe<Scalars['Int']['input']>;
+  /** Selling price in paise; must not exceed the MRP. */
+  price?: InputMaybe<Scalars['Int']['input']>;
+  /** 1 to 200 characters. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Someone with an account. */
 export type User = Node & {
   __typename?: 'User';
@@ -607,9 +689,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AddReviewInput: AddReviewInput;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Category: ResolverTypeWrapper<CategoryRow>;
+  CreateProductInput: CreateProductInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -641,14 +725,17 @@ export type ResolversTypes = {
   SignUpInput: SignUpInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UpdateProductInput: UpdateProductInput;
   User: ResolverTypeWrapper<UserRow>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddReviewInput: AddReviewInput;
   AuthPayload: AuthPayloadModel;
   Boolean: Scalars['Boolean']['output'];
   Category: CategoryRow;
+  CreateProductInput: CreateProductInput;
   DateTime: Scalars['DateTime']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
@@ -676,8 +763,23 @@ export type ResolversParentTypes = {
   SignUpInput: SignUpInput;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
+  UpdateProductInput: UpdateProductInput;
   User: UserRow;
 };
+
+export type CostDirectiveArgs = {
+  weight: Scalars['Int']['input'];
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = Context, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ListSizeDirectiveArgs = {
+  assumedSize?: Maybe<Scalars['Int']['input']>;
+  sizedFields?: Maybe<Array<Scalars['String']['input']>>;
+  slicingArguments?: Maybe<Array<Scalars['String']['input']>>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = Context, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuthPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
   accessToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -705,13 +807,17 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 };
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addReview?: Resolver<ResolversTypes['Review'], ParentType, ContextType, RequireFields<MutationAddReviewArgs, 'input'>>;
   cancelOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
+  createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'email' | 'password'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   placeOrder?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'refreshToken'>>;
+  setStock?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationSetStockArgs, 'productId' | 'stock'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   updateOrderStatus?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationUpdateOrderStatusArgs, 'id' | 'status'>>;
+  updateProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 };
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -880,3 +986,7 @@ export type Resolvers<ContextType = Context> = {
   User?: UserResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = Context> = {
+  cost?: CostDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
+};

@@ -21,5 +21,5 @@ export async function signInAll(server: TestServer): Promise<Record<Demo, Record
       return [name, { authorization: `Bearer ${dataOf<any>(res).logIn.accessToken}` }] as const;
     }),
   );
-  return Object.fromEntries(entries) as Record<Demo, Record<string, string>>;
+  return Object.fromEntries(entries) as unknown as Record<Demo, Record<string, string>>;
 }

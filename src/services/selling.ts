@@ -1,0 +1,100 @@
+/** Catalog management: listing, editing and restocking products, for their seller or an admin. */
+import { requireRole, requireSellerOrAdmin } from '../auth/policy.js';
+import type { Context } from '../context.js';
+import * as data from '../data/products.js';
+import type { ProductRow } from '../db/schema.js';
+import { BadUserInputError, NotFoundError } from '../errors.js';
+import { decodeId } from '../ids.js';
+import { viewerSellerId } from './orders.js';
+import * as rules from './productRules.js';
+
+export interface CreateProductInput {
+  title: string;
+  description: string;
+  brand?: string | null;
+  categoryId: string;
+  price: number;
+  mrp: number;
+  stock: number;
+  images?: string[] | null;
+  sellerId?: string | null;
+}
+
+export interface UpdateProductInput {
+  title?: string | null;
+  description?: string | null;
+  brand?: string | null;
+  categoryId?: string | null;
+  price?: number | null;
+  mrp?: number | null;
+  images?: string[] | null;
+}
+
+export async function createProduct(ctx: Context, input: CreateProductInput): Promise<ProductRow> {
+  const viewer = requireRole(ctx.viewer, 'SELLER', 'ADMIN');
+  const own = await viewerSellerId(ctx);
+  const sellerId = input.sellerId != null ? decodeId('Seller', input.sellerId, 'sellerId') : own;
+  if (sellerId === null) throw new BadUserInputError('Admins must say which seller lists the product.', 'sellerId');
+  requireSellerOrAdmin(viewer, sellerId, own);
+  if (!(await ctx.loaders.seller.load(sellerId))) throw new NotFoundError(`Seller ${input.sellerId} does not exist.`, 'sellerId');
+  rules.prices(input.price, input.mrp);
+  const now = ctx.clock();
+  const row = data.insertProduct(ctx.db, {
+    sellerId,
+    categoryId: await categoryKey(ctx, input.categoryId),
+    title: rules.text(input.title, 'title', 1, 200),
+    description: rules.text(input.description, 'description', 1, 5000),
+    brand: input.brand == null ? null : rules.text(input.brand, 'brand', 1, 80),
+    images: rules.images(input.images ?? []),
+    pricePaise: input.price,
+    mrpPaise: input.mrp,
+    stock: rules.intInRange(input.stock, 'stock', 0, rules.MAX_STOCK),
+    createdAt: now,
+    updatedAt: now,
+  });
+  return row;
+}
+
+export async function updateProduct(ctx: Context, id: string, input: UpdateProductInput): Promise<ProductRow> {
+  const product = await productForWrite(ctx, id, 'id');
+  const changes: Partial<data.NewProduct> = { updatedAt: ctx.clock() };
+  if (input.title != null) changes.title = rules.text(input.title, 'title', 1, 200);
+  if (input.description != null) changes.description = rules.text(input.description, 'description', 1, 5000);
+  if (input.brand !== undefined) changes.brand = input.brand === null ? null : rules.text(input.brand, 'brand', 1, 80);
+  if (input.categoryId != null) changes.categoryId = await categoryKey(ctx, input.categoryId);
+  if (input.images != null) changes.images = rules.images(input.images);
+  if (input.price != null || input.mrp != null) {
+    changes.pricePaise = input.price ?? product.pricePaise;
+    changes.mrpPaise = input.mrp ?? product.mrpPaise;
+    rules.prices(changes.pricePaise, changes.mrpPaise);
+  }
+  return saved(ctx, data.updateProduct(ctx.db, product.id, changes));
+}
+
+export async function setStock(ctx: Context, productId: string, stock: number): Promise<ProductRow> {
+  const product = await productForWrite(ctx, productId, 'productId');
+  rules.intInRange(stock, 'stock', 0, rules.MAX_STOCK);
+  return saved(ctx, data.updateProduct(ctx.db, product.id, { stock, updatedAt: ctx.clock() }));
+}
+
+async function productForWrite(ctx: Context, id: string, field: string): Promise<ProductRow> {
+  const key = decodeId('Product', id, field);
+  const viewer = requireRole(ctx.viewer, 'SELLER', 'ADMIN');
+  const product = await ctx.loaders.product.load(key);
+  if (!product) throw new NotFoundError(`Product ${id} does not exist.`, field);
+  requireSellerOrAdmin(viewer, product.sellerId, await viewerSellerId(ctx));
+  return product;
+}
+
+async function categoryKey(ctx: Context, id: string): Promise<number> {
+  const key = decodeId('Category', id, 'categoryId');
+  if (!(await ctx.loaders.category.load(key))) throw new NotFoundError(`Category ${id} does not exist.`, 'categoryId');
+  return key;
+}
+
+/** The row as written, replacing what this request's loader had cached. */
+function saved(ctx: Context, row: ProductRow | undefined): ProductRow {
+  if (!row) throw new NotFoundError('The product no longer exists.');
+  ctx.loaders.product.clear(row.id).prime(row.id, row);
+  return row;
+}
