@@ -10,12 +10,14 @@ import { Query } from './query.js';
 import { Review } from './review.js';
 import { DateTime } from './scalars.js';
 import { Seller } from './seller.js';
+import { Subscription } from './subscription.js';
 import { User } from './user.js';
 
 export const resolvers: Resolvers = {
   DateTime,
   Query: { ...Query, ...authQueries },
   Mutation: { ...authMutations, ...orderMutations, ...sellingMutations },
+  Subscription,
   Node: { __resolveType: (node) => node.__typename },
   Product,
   Seller,

@@ -125,6 +125,12 @@ export const CATEGORIES: CategoryData[] = [
     features: ['a gentle pH-balanced formula', '12-hour leak protection', 'BPA-free materials', 'paediatrician-tested ingredients', 'soft breathable fabric', 'a one-hand fold'] },
 ];
 
+/** Brands whose prices sit in the upper part of their category's band: no ₹7,000 iPhones. */
+export const PREMIUM_BRANDS = new Set([
+  'Apple', 'Sony', 'Sennheiser', 'Canon', 'Nikon', 'Fujifilm', 'GoPro', 'Dell', 'Louis Philippe', 'Raymond',
+  'Forest Essentials', 'Tanishq', 'CaratLane', 'Samsonite', 'Fossil', 'Nike', 'Adidas', 'Godrej Interio', 'Urban Ladder',
+]);
+
 /** Middle sentences for descriptions; `{thing}` is the category's word for the product. */
 export const DESCRIPTION_LINES = [
   'Built for everyday use at home, at work or on the go.',

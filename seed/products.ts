@@ -4,7 +4,7 @@
  * Each product draws from its own stream (`derive(seed, STREAM.product, id)`).
  */
 import type { products, reviews } from '../src/db/schema.js';
-import { CATEGORIES, DESCRIPTION_CLOSERS, DESCRIPTION_LINES, type CategoryData } from './catalog-data.js';
+import { CATEGORIES, DESCRIPTION_CLOSERS, DESCRIPTION_LINES, PREMIUM_BRANDS, type CategoryData } from './catalog-data.js';
 import {
   DAY,
   LAST_LISTING,
@@ -71,7 +71,9 @@ function buildProduct(plan: SeedPlan, id: number, firstReviewId: number): Produc
   const title = [brand?.name, series, rng.pick(cat.items)].filter(Boolean).join(' ') + ` (${rng.pick(cat.variants)})`;
 
   const [low, high] = cat.mrp;
-  const mrp = roundPrice(low * (high / low) ** (rng.float() ** 1.4), Math.round);
+  // Position in the band on a log scale: skewed cheap, as catalogs are, except for premium brands.
+  const position = brand && PREMIUM_BRANDS.has(brand.name) ? 0.45 + 0.55 * rng.float() : rng.float() ** 1.4;
+  const mrp = roundPrice(low * (high / low) ** position, Math.round);
   const discount = rng.chance(0.18) ? 0 : 0.05 + 0.65 * rng.float() ** 1.5;
   const discounted = roundPrice(mrp * (1 - discount), Math.floor);
   const price = discounted > 0 ? discounted : mrp;

@@ -8,6 +8,9 @@ import type { AccessTokens } from './auth/tokens.js';
 import type { Config } from './config/index.js';
 import type { Database, Db } from './db/index.js';
 import type { PubSub } from './pubsub/index.js';
+import { createRequestCache, type RequestCache } from './cache/tags.js';
+import type { ResponseCacheStore } from './cache/store.js';
+import type { RateLimiter } from './plugins/rateLimit/index.js';
 import type { Role } from './db/schema.js';
 
 /** Who is asking; null when anonymous. */
@@ -33,6 +36,8 @@ export interface Context {
   clock: Clock;
   auth: AuthDeps;
   pubsub: PubSub;
+  /** Tags what this request reads; invalidates what it writes. */
+  cache: RequestCache;
 }
 
 /** Milliseconds since the epoch. Injected so tests can move time (token expiry, lockouts). */
@@ -45,6 +50,10 @@ export interface AppDeps {
   clock: Clock;
   auth: AuthDeps;
   pubsub: PubSub;
+  /** Cost-point buckets per caller, shared by GraphQL, subscription starts and the REST shim. */
+  rateLimiter: RateLimiter;
+  /** The response cache; null when RESPONSE_CACHE=off. */
+  responseCache: ResponseCacheStore | null;
 }
 
 export interface AuthDeps {
@@ -62,5 +71,6 @@ export function createContext(deps: AppDeps, viewer: Viewer | null, request: Req
     clock: deps.clock,
     auth: deps.auth,
     pubsub: deps.pubsub,
+    cache: createRequestCache(deps.responseCache),
   };
 }

@@ -93,3 +93,21 @@ export class RateLimitedError extends ApiError {
     });
   }
 }
+
+/** Which guard refused a query: the contract's `cost`, `depth`, `aliases`, `tokens`, and ours beside them. */
+export type QueryLimit = 'cost' | 'depth' | 'aliases' | 'tokens' | 'directives' | 'selections' | 'batch';
+
+/**
+ * A query refused before it runs (HTTP 400). `extensions.limit` names the limit, `extensions.max` its value and
+ * `extensions[limit]` what the query came to (`cost: 10101` against `max: 1000`), where that was measured.
+ */
+export class QueryTooComplexError extends ApiError {
+  constructor(message: string, limit: QueryLimit, max: number, measured?: number) {
+    super(ErrorCode.QUERY_TOO_COMPLEX, message, {
+      limit,
+      max,
+      ...(measured !== undefined && { [limit]: measured }),
+      http: { status: 400 },
+    });
+  }
+}

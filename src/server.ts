@@ -1,13 +1,16 @@
 /**
  * Builds the whole application on one fastify instance and one port: GraphQL (Apollo Server 5) at /graphql,
- * the operational routes, and later the WebSocket path and the REST shim. `close()` is the graceful shutdown:
+ * subscriptions over WebSocket on the same path (src/subscriptions), the operational routes, and the REST
+ * shim at /api/v1 (src/rest). `close()` is the graceful shutdown:
  * stop accepting, let in-flight requests finish, then close the database.
  */
 import { ApolloServer } from '@apollo/server';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { resolvers } from '../resolvers/index.js';
 import type { Config } from './config/index.js';
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import { createMemoryLoginThrottle } from './auth/loginThrottle.js';
 import { authenticate, createAccessTokens } from './auth/tokens.js';
@@ -16,8 +19,14 @@ import type { Database } from './db/index.js';
 import { createFormatError } from './graphql/formatError.js';
 import { loadTypeDefs } from './graphql/schema.js';
 import { registerOpsRoutes } from './http/ops.js';
+import { REST_PREFIX, restPlugin } from './rest/index.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createMemoryPubSub } from './pubsub/index.js';
+import { createMemoryCacheStore } from './cache/store.js';
+import { httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
+import { createRateLimiter } from './plugins/rateLimit/index.js';
+import { createMemoryBucketStore } from './stores/buckets.js';
+import { attachSubscriptions, drainSubscriptions, type SubscriptionServer } from './subscriptions/server.js';
 
 /** The contract's request body limit: 256 KB, larger is HTTP 413. */
 const BODY_LIMIT = 256 * 1024;
@@ -27,6 +36,8 @@ export interface App {
   apollo: ApolloServer<Context>;
   deps: AppDeps;
   metrics: Metrics;
+  /** The WebSocket server: `stats()` counts sockets, subscriptions and listeners. */
+  subscriptions: SubscriptionServer;
   /** Starts listening; resolves to the base URL (`http://127.0.0.1:PORT`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -48,6 +59,8 @@ export async function createApp(config: Config, database: Database, options: App
     // Our onResponse hook writes the one line per request; fastify's own two lines are off.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // Behind a proxy we run, req.ip (the anonymous rate-limit key) comes from X-Forwarded-For.
+    trustProxy: config.trustProxy,
   });
   const clock = options.clock ?? Date.now;
   const deps: AppDeps = {
@@ -56,28 +69,57 @@ export async function createApp(config: Config, database: Database, options: App
     clock,
     auth: { tokens: createAccessTokens(config.jwtSecret, clock), loginThrottle: createMemoryLoginThrottle() },
     pubsub: createMemoryPubSub(),
+    responseCache: config.responseCache ? createMemoryCacheStore(config.cacheMaxBytes) : null,
+    rateLimiter: createRateLimiter(config, createMemoryBucketStore(), clock),
   };
+  const limits = queryLimits(config);
 
   // Browsers may call us only from the configured origins; Apollo's CSRF prevention stays on besides.
   await fastify.register(cors, {
     origin: (origin, done) => done(null, origin !== undefined && config.corsOrigins.includes(origin)),
-    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'],
+    allowedHeaders: [
+      'content-type',
+      'authorization',
+      'apollo-require-preflight',
+      'x-apollo-operation-name',
+      'if-none-match',
+      'idempotency-key',
+    ],
+    exposedHeaders: ['etag', 'location', 'retry-after'],
     maxAge: 600,
   });
 
+  // gzip or brotli (client's preference, br on a tie) for GraphQL and REST bodies of 1 KB or more. Registered
+  // before every route: it attaches its onSend to each route as the route is added, so it runs after the route
+  // scope's own onSend hooks (the REST ETag is computed on the plain body). WebSocket upgrades never reach it.
+  await fastify.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false });
+
+  // One executable schema for both transports: Apollo over HTTP, graphql-ws over WebSocket on the same port and path.
+  const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
+  const formatError = createFormatError(fastify.log, production);
+  const subscriptions = attachSubscriptions(fastify.server, schema, deps, { limits, formatError, production });
+
   const apollo = new ApolloServer<Context>({
-    typeDefs: loadTypeDefs(),
-    resolvers,
+    schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !production,
-    formatError: createFormatError(fastify.log, production),
-    plugins: [fastifyApolloDrainPlugin(fastify)],
+    formatError,
+    plugins: [
+      fastifyApolloDrainPlugin(fastify),
+      drainSubscriptions(subscriptions),
+      queryCostPlugin({ limits, rateLimiter: deps.rateLimiter }),
+    ],
+    // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
+    parseOptions: { maxTokens: limits.tokens },
+    // A JSON array of up to `limits.batch` operations, costed and charged as one request.
+    allowBatchedHttpRequests: true,
   });
   await apollo.start();
 
   fastify.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
+    ...httpBatchHooks(limits.batch),
     handler: fastifyApolloHandler(apollo, {
       // A bad Authorization header fails here, before parsing: UNAUTHENTICATED, HTTP 401, never anonymous.
       context: async (req) =>
@@ -88,6 +130,7 @@ export async function createApp(config: Config, database: Database, options: App
     }),
   });
   registerOpsRoutes(fastify, database, metrics);
+  await fastify.register(restPlugin, { prefix: REST_PREFIX, deps });
 
   // One log line and one histogram sample per request.
   fastify.addHook('onResponse', async (req, reply) => {
@@ -101,9 +144,10 @@ export async function createApp(config: Config, database: Database, options: App
     apollo,
     deps,
     metrics,
+    subscriptions,
     listen: (port = config.port, host = config.host) => fastify.listen({ port, host }),
     async close() {
-      await apollo.stop(); // drains fastify: in-flight requests finish, new ones get 503
+      await apollo.stop(); // drains fastify (in-flight requests finish, new ones get 503) and closes every WebSocket
       database.close();
     },
   };

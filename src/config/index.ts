@@ -29,6 +29,8 @@ export interface Config {
   rateLimitAnonMax: number;
   /** Points restored per second. @default 100 */
   rateLimitRestore: number;
+  /** Take the client IP from X-Forwarded-For (behind a proxy you run). @default false */
+  trustProxy: boolean;
   /** @default true */
   introspection: boolean;
   /** @default 'info' */
@@ -37,6 +39,10 @@ export interface Config {
   seedProducts: number;
   /** Browser origins allowed to call the API cross-origin (CORS). @default [] (same origin only) */
   corsOrigins: string[];
+  /** Serve repeated reads from the response cache. @default true */
+  responseCache: boolean;
+  /** Bound on the in-process response cache. @default 67_108_864 (64 MiB) */
+  cacheMaxBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +60,13 @@ function int(env: Env, name: string, fallback: number, min: number, max = Number
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || n < min || n > max) fail(name, `an integer from ${min} to ${max}`, raw);
+  return n;
+}
+
+/** A bucket must hold the costliest query allowed, or that query could never run. */
+function bucketSize(env: Env, name: string, fallback: number, maxQueryCost: number): number {
+  const n = int(env, name, fallback, 1);
+  if (n < maxQueryCost) fail(name, `at least MAX_QUERY_COST (${maxQueryCost}), or the costliest queries could never run`, String(n));
   return n;
 }
 
@@ -108,6 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
+  const maxQueryCost = int(env, 'MAX_QUERY_COST', 1000, 1);
 
   return {
     env: nodeEnv as Environment,
@@ -116,14 +130,17 @@ export function loadConfig(env: Env = process.env): Config {
     databasePath: databasePath(env.DATABASE_URL),
     jwtSecret,
     jwtSecretGenerated,
-    maxQueryCost: int(env, 'MAX_QUERY_COST', 1000, 1),
+    maxQueryCost,
     maxQueryDepth: int(env, 'MAX_QUERY_DEPTH', 12, 1, 1000),
-    rateLimitMax: int(env, 'RATE_LIMIT_MAX', 2000, 1),
-    rateLimitAnonMax: int(env, 'RATE_LIMIT_ANON_MAX', 1000, 1),
+    rateLimitMax: bucketSize(env, 'RATE_LIMIT_MAX', 2000, maxQueryCost),
+    rateLimitAnonMax: bucketSize(env, 'RATE_LIMIT_ANON_MAX', 1000, maxQueryCost),
     rateLimitRestore: int(env, 'RATE_LIMIT_RESTORE', 100, 1),
+    trustProxy: toggle(env, 'TRUST_PROXY', false),
     introspection: toggle(env, 'INTROSPECTION', true),
     logLevel,
     seedProducts: int(env, 'SEED_PRODUCTS', 10_000, 0, 100_000_000),
     corsOrigins: origins(env.CORS_ORIGINS),
+    responseCache: toggle(env, 'RESPONSE_CACHE', true),
+    cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
   };
 }

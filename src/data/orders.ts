@@ -53,7 +53,7 @@ export function takeStock(db: Db, productId: number, quantity: number, now: numb
     .update(products)
     .set({ stock: sql`${products.stock} - ${quantity}`, updatedAt: now })
     .where(and(eq(products.id, productId), sql`${products.stock} >= ${quantity}`))
-    .returning({ pricePaise: products.pricePaise, sellerId: products.sellerId })
+    .returning({ pricePaise: products.pricePaise, sellerId: products.sellerId, stock: products.stock })
     .get();
 }
 

@@ -41,6 +41,13 @@ export type AuthPayload = {
   user: User;
 };
 
+/** Who may share a cached response: anyone, or only the caller it was made for. */
+export type CacheControlScope =
+  /** Only the caller it was made for. */
+  | 'PRIVATE'
+  /** Anyone: the response holds nothing private. */
+  | 'PUBLIC';
+
 /** A department of the catalog. */
 export type Category = Node & {
   __typename?: 'Category';
@@ -692,6 +699,7 @@ export type ResolversTypes = {
   AddReviewInput: AddReviewInput;
   AuthPayload: ResolverTypeWrapper<AuthPayloadModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   Category: ResolverTypeWrapper<CategoryRow>;
   CreateProductInput: CreateProductInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -766,6 +774,14 @@ export type ResolversParentTypes = {
   UpdateProductInput: UpdateProductInput;
   User: UserRow;
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CostDirectiveArgs = {
   weight: Scalars['Int']['input'];
@@ -987,6 +1003,7 @@ export type Resolvers<ContextType = Context> = {
 };
 
 export type DirectiveResolvers<ContextType = Context> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
   cost?: CostDirectiveResolver<any, any, ContextType>;
   listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
 };

@@ -1,4 +1,5 @@
 /** Reading sellers and categories, and the product lists under them. */
+import { ALL_CATEGORIES, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import { allCategories } from '../data/catalog.js';
 import { productSortKey } from '../data/products.js';
@@ -15,8 +16,14 @@ export function getSeller(ctx: Context, id: string): Promise<SellerRow | null> {
   return ctx.loaders.seller.load(decodeId('Seller', id));
 }
 
+/** One category by ID (the REST shim's `GET /categories/{id}`); null when there is none. */
+export function getCategory(ctx: Context, id: string): Promise<CategoryRow | null> {
+  return ctx.loaders.category.load(decodeId('Category', id));
+}
+
 export function listCategories(ctx: Context): CategoryRow[] {
   const rows = allCategories(ctx.db);
+  ctx.cache.tag(ALL_CATEGORIES);
   for (const row of rows) ctx.loaders.category.prime(row.id, row);
   return rows;
 }
@@ -42,6 +49,7 @@ async function productsUnder(
   const list = `${parent === 'sellerId' ? 'seller' : 'category'}:${parentId}:products`;
   const page = pageRequest(args, 20, list, 'POPULAR', 2);
   const rows = await ctx.loaders.productPage({ parent, ...page }).load(parentId);
+  ctx.cache.tag(listTag(parent === 'sellerId' ? 'Seller' : 'Category', parentId, 'products'));
   for (const row of rows) ctx.loaders.product.prime(row.id, row);
   return toConnection(rows, page, list, 'POPULAR', (p) => productSortKey('POPULAR', p), totalCount);
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { requireViewer } from '../auth/policy.js';
+import { ALL_PRODUCTS, entityTag, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import * as data from '../data/orders.js';
 import { ORDER_STATUSES, type OrderRow, type OrderStatus } from '../db/schema.js';
@@ -30,6 +31,7 @@ export async function placeOrder(ctx: Context, input: PlaceOrderInput): Promise<
   }
   const requestHash = createHash('sha256').update(JSON.stringify(lines)).digest('base64url');
   const now = ctx.clock();
+  let soldOut = false;
 
   const placed = ctx.db.transaction(
     (tx) => {
@@ -43,6 +45,7 @@ export async function placeOrder(ctx: Context, input: PlaceOrderInput): Promise<
       const items = lines.map(({ productId, quantity }) => {
         const taken = data.takeStock(tx, productId, quantity, now);
         if (!taken) throw missingOrOutOfStock(tx, productId);
+        if (taken.stock === 0) soldOut = true;
         return { productId, quantity, sellerId: taken.sellerId, unitPricePaise: taken.pricePaise };
       });
       const totalPaise = items.reduce((sum, i) => sum + i.unitPricePaise * i.quantity, 0);
@@ -57,6 +60,11 @@ export async function placeOrder(ctx: Context, input: PlaceOrderInput): Promise<
     { behavior: 'immediate' },
   );
   if (placed.created) {
+    ctx.cache.invalidate(
+      ...lines.map((l) => entityTag('Product', l.productId)),
+      listTag('User', viewer.id, 'orders'),
+      ...(soldOut ? [ALL_PRODUCTS] : []),
+    );
     publishOrderChange(ctx.pubsub, {
       orderId: placed.order.id,
       eventId: placed.eventId!,
@@ -145,13 +153,23 @@ function changeStatus(ctx: Context, order: OrderRow, to: OrderStatus, note: stri
       const [current] = data.ordersByIds(tx, [order.id]);
       checkTransition(current!.status, to);
       if (!data.moveStatus(tx, order.id, current!.status, to, now)) throw new ConflictError('The order changed meanwhile; try again.');
-      if (to === 'CANCELLED') data.giveStockBack(tx, data.itemsByOrderIds(tx, [order.id]), now);
-      const event = data.insertEvent(tx, { orderId: order.id, status: to, note, at: now });
-      return { order: { ...current!, status: to, updatedAt: now }, eventId: event.id, sellerIds: data.sellerIdsOfOrder(tx, order.id) };
+      const items = data.itemsByOrderIds(tx, [order.id]);
+      if (to === 'CANCELLED') data.giveStockBack(tx, items, now);
+      return {
+        order: { ...current!, status: to, updatedAt: now },
+        eventId: data.insertEvent(tx, { orderId: order.id, status: to, note, at: now }).id,
+        sellerIds: [...new Set(items.map((i) => i.sellerId))],
+        productIds: items.map((i) => i.productId),
+      };
     },
     { behavior: 'immediate' },
   );
   ctx.loaders.order.clear(order.id).prime(order.id, changed.order);
+  ctx.cache.invalidate(
+    entityTag('Order', order.id),
+    listTag('User', order.buyerId, 'orders'),
+    ...(to === 'CANCELLED' ? [ALL_PRODUCTS, ...changed.productIds.map((id) => entityTag('Product', id))] : []),
+  );
   ctx.loaders.orderEvents.clear(order.id);
   publishOrderChange(ctx.pubsub, {
     orderId: order.id,

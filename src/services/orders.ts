@@ -1,5 +1,6 @@
 /** Reading orders, with the policy's access rules: buyer, a seller of its items, or an admin. */
 import { requireOrderAccess, requireOwnOrAdmin, requireViewer } from '../auth/policy.js';
+import { listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import type { OrderRow, UserRow } from '../db/schema.js';
 import { decodeId } from '../ids.js';
@@ -37,6 +38,7 @@ export async function userOrders(
   const list = `user:${user.id}:orders`;
   const page = pageRequest(args, 10, list, 'NEWEST', 2);
   const rows = await ctx.loaders.orderPage(page).load(user.id);
+  ctx.cache.tag(listTag('User', user.id, 'orders'));
   return toConnection(rows, page, list, 'NEWEST', (o) => [o.createdAt, o.id], () =>
     ctx.loaders.orderCountByBuyer.load(user.id),
   );

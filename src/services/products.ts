@@ -1,5 +1,6 @@
 /** Reading products: one by ID, the filtered and sorted catalog, and a product's reviews. */
 import { createHash } from 'node:crypto';
+import { ALL_PRODUCTS, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import * as data from '../data/products.js';
 import { reviewSortKey, type ReviewOrder } from '../data/reviews.js';
@@ -40,6 +41,7 @@ export async function listProducts(ctx: Context, args: ListProductsArgs): Promis
   const list = `products:${createHash('sha1').update(JSON.stringify(filter)).digest('base64url').slice(0, 10)}`;
   const page = pageRequest(args, 20, list, order, 2);
   const rows = data.findProducts(ctx.db, filter, order, page);
+  ctx.cache.tag(ALL_PRODUCTS);
   for (const row of rows) ctx.loaders.product.prime(row.id, row);
   return toConnection(rows, page, list, order, (p) => data.productSortKey(order, p), () =>
     data.countProducts(ctx.db, filter),
@@ -82,5 +84,6 @@ export async function productReviews(ctx: Context, product: ProductRow, args: Re
   const list = `product:${product.id}:reviews`;
   const page = pageRequest(args, 10, list, order, 2);
   const rows = await ctx.loaders.reviewPage({ parent: 'productId', order, ...page }).load(product.id);
+  ctx.cache.tag(listTag('Product', product.id, 'reviews'));
   return toConnection(rows, page, list, order, (r) => reviewSortKey(order, r), () => product.reviewCount);
 }

@@ -1,5 +1,6 @@
 /** Writing reviews: one per user and product, folded into the product's rating in the same transaction. */
 import { requireViewer } from '../auth/policy.js';
+import { ALL_PRODUCTS, entityTag, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import { insertReview } from '../data/reviews.js';
 import type { ReviewRow } from '../db/schema.js';
@@ -14,6 +15,11 @@ export interface AddReviewInput {
   body: string;
 }
 
+/** One review by ID (the REST shim's `GET /reviews/{id}`); null when there is none. */
+export function getReview(ctx: Context, id: string): Promise<ReviewRow | null> {
+  return ctx.loaders.review.load(decodeId('Review', id));
+}
+
 export async function addReview(ctx: Context, input: AddReviewInput): Promise<ReviewRow> {
   const viewer = requireViewer(ctx.viewer);
   const productId = decodeId('Product', input.productId, 'productId');
@@ -25,10 +31,22 @@ export async function addReview(ctx: Context, input: AddReviewInput): Promise<Re
     body: text(input.body, 'body', 1, 5000),
     createdAt: ctx.clock(),
   };
-  if (!(await ctx.loaders.product.load(productId))) throw new NotFoundError(`Product ${input.productId} does not exist.`, 'productId');
+  const product = await ctx.loaders.product.load(productId);
+  if (!product) throw new NotFoundError(`Product ${input.productId} does not exist.`, 'productId');
   try {
     const row = ctx.db.transaction((tx) => insertReview(tx, review), { behavior: 'immediate' });
     ctx.loaders.product.clear(productId);
+    // The product's rating and count, its reviews, the author's reviews, its seller's rating, and every list
+    // ordered by rating or popularity.
+    ctx.cache.invalidate(
+      entityTag('Product', productId),
+      listTag('Product', productId, 'reviews'),
+      listTag('User', viewer.id, 'reviews'),
+      entityTag('Seller', product.sellerId),
+      listTag('Seller', product.sellerId, 'products'),
+      listTag('Category', product.categoryId, 'products'),
+      ALL_PRODUCTS,
+    );
     return row;
   } catch (err) {
     if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {

@@ -1,5 +1,6 @@
 /** Catalog management: listing, editing and restocking products, for their seller or an admin. */
 import { requireRole, requireSellerOrAdmin } from '../auth/policy.js';
+import { ALL_PRODUCTS, entityTag, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import * as data from '../data/products.js';
 import type { ProductRow } from '../db/schema.js';
@@ -52,6 +53,7 @@ export async function createProduct(ctx: Context, input: CreateProductInput): Pr
     createdAt: now,
     updatedAt: now,
   });
+  ctx.cache.invalidate(ALL_PRODUCTS, listTag('Category', row.categoryId, 'products'), listTag('Seller', sellerId, 'products'));
   return row;
 }
 
@@ -68,13 +70,27 @@ export async function updateProduct(ctx: Context, id: string, input: UpdateProdu
     changes.mrpPaise = input.mrp ?? product.mrpPaise;
     rules.prices(changes.pricePaise, changes.mrpPaise);
   }
-  return saved(ctx, data.updateProduct(ctx.db, product.id, changes));
+  const row = saved(ctx, data.updateProduct(ctx.db, product.id, changes));
+  // Price, text and category decide membership and order of the catalog lists; images only the product itself.
+  const listed = ['title', 'description', 'brand', 'categoryId', 'pricePaise', 'mrpPaise'].some((k) => k in changes);
+  ctx.cache.invalidate(
+    entityTag('Product', row.id),
+    ...(listed ? [ALL_PRODUCTS] : []),
+    ...(row.categoryId !== product.categoryId
+      ? [listTag('Category', product.categoryId, 'products'), listTag('Category', row.categoryId, 'products')]
+      : []),
+  );
+  return row;
 }
 
 export async function setStock(ctx: Context, productId: string, stock: number): Promise<ProductRow> {
   const product = await productForWrite(ctx, productId, 'productId');
   rules.intInRange(stock, 'stock', 0, rules.MAX_STOCK);
-  return saved(ctx, data.updateProduct(ctx.db, product.id, { stock, updatedAt: ctx.clock() }));
+  const row = saved(ctx, data.updateProduct(ctx.db, product.id, { stock, updatedAt: ctx.clock() }));
+  // Crossing zero changes which products `inStock` filters keep.
+  const crossed = (product.stock > 0) !== (row.stock > 0);
+  ctx.cache.invalidate(entityTag('Product', row.id), ...(crossed ? [ALL_PRODUCTS] : []));
+  return row;
 }
 
 async function productForWrite(ctx: Context, id: string, field: string): Promise<ProductRow> {

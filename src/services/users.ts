@@ -1,4 +1,5 @@
 /** Reading users and what hangs off them. Private fields are decided by the policy in src/auth/policy.ts. */
+import { listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import { reviewSortKey } from '../data/reviews.js';
 import type { ReviewRow, UserRow } from '../db/schema.js';
@@ -17,6 +18,7 @@ export async function userReviews(
   const list = `user:${user.id}:reviews`;
   const page = pageRequest(args, 10, list, 'NEWEST', 2);
   const rows = await ctx.loaders.reviewPage({ parent: 'authorId', order: 'NEWEST', ...page }).load(user.id);
+  ctx.cache.tag(listTag('User', user.id, 'reviews'));
   return toConnection(rows, page, list, 'NEWEST', (r) => reviewSortKey('NEWEST', r), () =>
     ctx.loaders.reviewCountByAuthor.load(user.id),
   );

@@ -31,11 +31,17 @@ export interface StartOptions {
   clock?: () => number;
 }
 
+/**
+ * Suites send hundreds of queries a second from one address; a contract-sized bucket would throttle them. Buckets
+ * are huge unless a test sets RATE_LIMIT_ANON_MAX / RATE_LIMIT_MAX itself (test/rate-limit.test.ts does).
+ */
+const UNTHROTTLED = { RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000' };
+
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-test-'));
   const file = join(dir, 'test.db');
   copyFileSync(inject('templateDb'), file);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: file, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: file, ...UNTHROTTLED, ...env });
   const database = openDatabase(config.databasePath);
   const app = await createApp(config, database, { clock: options.clock });
   const url = await app.listen(0, '127.0.0.1');

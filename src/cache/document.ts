@@ -1,0 +1,86 @@
+/**
+ * What the cache needs to know about a query before running it, computed once per distinct query text: its
+ * normalized hash (printed, so whitespace and comments don't matter), whether it is a cacheable read, and its scope.
+ * Scope is PRIVATE when any field it selects, or any type it reaches, is hinted `@cacheControl(scope: PRIVATE)` in
+ * the SDL; the dynamic policy Apollo computes while executing is checked again before a response is stored.
+ */
+import { createHash } from 'node:crypto';
+import {
+  getNamedType,
+  Kind,
+  parse,
+  print,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type ASTNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+
+export type Scope = 'PUBLIC' | 'PRIVATE';
+
+export interface DocumentInfo {
+  /** sha256 of the printed document. */
+  hash: string;
+  /** Only queries are cached; mutations and subscriptions bypass. */
+  isQuery: boolean;
+  scope: Scope;
+}
+
+export function createDocumentAnalyzer(schema: GraphQLSchema, maxEntries = 2000) {
+  const memo = new Map<string, DocumentInfo | null>();
+  return (query: string, operationName: string | undefined): DocumentInfo | null => {
+    const memoKey = `${operationName ?? ''}\n${query}`;
+    let info = memo.get(memoKey);
+    if (info === undefined) {
+      info = analyze(schema, query, operationName);
+      if (memo.size >= maxEntries) memo.delete(memo.keys().next().value!);
+      memo.set(memoKey, info);
+    }
+    return info;
+  };
+}
+
+/** Null when the document does not parse or names no single operation: Apollo answers those. */
+function analyze(schema: GraphQLSchema, query: string, operationName: string | undefined): DocumentInfo | null {
+  let document;
+  try {
+    document = parse(query, { maxTokens: 10_000 });
+  } catch {
+    return null;
+  }
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return null;
+  const hash = createHash('sha256').update(print(document)).digest('base64url');
+  if (operation.operation !== 'query') return { hash, isQuery: false, scope: 'PRIVATE' };
+
+  let scope: Scope = 'PUBLIC';
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const field = typeInfo.getFieldDef();
+        const type = field && getNamedType(field.type);
+        if (isPrivate(field?.astNode) || isPrivate(type?.astNode) || isPrivate(typeInfo.getParentType()?.astNode)) {
+          scope = 'PRIVATE';
+        }
+      },
+      InlineFragment() {
+        if (isPrivate(typeInfo.getType() ? getNamedType(typeInfo.getType()!)?.astNode : undefined)) scope = 'PRIVATE';
+      },
+    }),
+  );
+  return { hash, isQuery: true, scope };
+}
+
+function isPrivate(node: ASTNode | null | undefined): boolean {
+  if (!node || !('directives' in node) || !node.directives) return false;
+  return node.directives.some(
+    (d) =>
+      d.name.value === 'cacheControl' &&
+      d.arguments?.some((a) => a.name.value === 'scope' && a.value.kind === Kind.ENUM && a.value.value === 'PRIVATE'),
+  );
+}

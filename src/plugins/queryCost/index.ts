@@ -1,0 +1,116 @@
+/**
+ * The query guard, as an Apollo plugin. Once an operation has parsed and validated (`didResolveOperation`), before
+ * any resolver or SQL runs, it measures the operation's shape (depth, aliases, directives) and its requested cost
+ * (from the SDL's `@cost` and `@listSize`), refuses what breaks a limit (`QUERY_TOO_COMPLEX`), and charges the
+ * requested cost to the caller's bucket (`RATE_LIMITED`, HTTP 429, when it holds too little). The operations of
+ * one HTTP batch are costed and charged together (batch.ts).
+ *
+ * After execution (`willSendResponse`) it costs what the lists really returned, refunds the difference to the
+ * bucket, and reports both in `extensions.cost`, on every response to an operation that parsed and validated.
+ */
+import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { getVariableValues, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import type { Context } from '../../context.js';
+import type { RateLimiter, ThrottleStatus } from '../rateLimit/index.js';
+import { actualCost } from './actual.js';
+import { batchOf } from './batch.js';
+import { costRefusal, selectionsRefusal, shapeRefusal, tokenRefusal, type QueryLimits } from './limits.js';
+import { requestedCost } from './requested.js';
+import { measureShape } from './shape.js';
+
+export { httpBatchHooks } from './batch.js';
+export { FIXED_LIMITS, queryLimits, type QueryLimits } from './limits.js';
+
+/** The contract's `extensions.cost`. */
+export interface CostExtension {
+  /** What the operation could cost, charged up front; null when it was too large to cost. */
+  requestedQueryCost: number | null;
+  /** What it did cost, from what its lists returned; 0 when it did not run. */
+  actualQueryCost: number;
+  /** The cost limit per request. */
+  limit: number;
+  throttleStatus: ThrottleStatus;
+}
+
+export interface QueryCostOptions {
+  limits: QueryLimits;
+  rateLimiter: RateLimiter;
+}
+
+/** What the guard knows about one operation. */
+interface Costing {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  requested: number | null;
+  variables: Record<string, unknown>;
+  /** Its cost was charged to the bucket (it passed, alone or in its batch). */
+  charged: boolean;
+}
+
+export function queryCostPlugin({ limits, rateLimiter }: QueryCostOptions): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request, contextValue: ctx }) {
+      const batch = batchOf(request.http?.body);
+      let settled = false; // costed, or known never to be
+      let costing: Costing | undefined;
+
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          settled = true;
+          if (!operation) return batch.leave(); // no such operation: execution reports it, nothing runs
+
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          costing = { document, operation, requested: null, variables: coerced.coerced ?? {}, charged: false };
+          const requested = requestedCost(schema, document, operation, request.variables, limits.selections);
+          const refusal =
+            shapeRefusal(measureShape(document, operation), limits) ?? (requested.ok ? undefined : selectionsRefusal(limits));
+          if (requested.ok) costing.requested = requested.cost;
+          if (refusal || !requested.ok) {
+            batch.leave();
+            throw refusal ?? selectionsRefusal(limits);
+          }
+          await batch.arrive(requested.cost, async (total) => {
+            if (total > limits.cost) throw costRefusal(total, limits, batch.size);
+            if (total > 0) await rateLimiter.spend(ctx, total);
+          });
+          costing.charged = true;
+        },
+
+        async willSendResponse(rc) {
+          if (!settled) {
+            settled = true;
+            batch.leave();
+          }
+          const body = rc.response.body;
+          if (body.kind !== 'single') return;
+          const tooManyTokens = tokenRefusal(rc.errors, limits);
+          if (tooManyTokens) body.singleResult.errors = [visible(tooManyTokens)];
+          if (!costing) return;
+          const cost = await settle(rc, costing);
+          body.singleResult.extensions = { ...body.singleResult.extensions, cost };
+        },
+      };
+
+      /** Costs what ran, refunds what was charged but not used, and reports both. */
+      async function settle(rc: GraphQLRequestContextWillSendResponse<Context>, c: Costing): Promise<CostExtension> {
+        let actual = 0;
+        let throttleStatus: ThrottleStatus;
+        if (c.charged && c.requested !== null) {
+          const body = rc.response.body;
+          const data = body.kind === 'single' ? body.singleResult.data : undefined;
+          actual = Math.min(c.requested, actualCost(rc.schema, c.document, c.operation, c.variables, data));
+          throttleStatus = await rateLimiter.refund(ctx, c.requested - actual);
+        } else {
+          throttleStatus = await rateLimiter.status(ctx);
+        }
+        return { requestedQueryCost: c.requested, actualQueryCost: actual, limit: limits.cost, throttleStatus };
+      }
+    },
+  };
+}
+
+/** An error as a client sees it: its message and extensions, without the HTTP part Apollo reads off. */
+function visible(error: GraphQLError) {
+  const { http: _, ...extensions } = error.extensions;
+  return { message: error.message, extensions };
+}

@@ -1,0 +1,142 @@
+/**
+ * The demo seed: deterministic, internally consistent (denormalised ratings match the reviews), and the demo
+ * accounts work. Two fresh databases seeded with the same options must hold the same rows.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../src/auth/password.js';
+import { openDatabase, type Database } from '../src/db/index.js';
+import { DEMO_PASSWORD, isEmpty, resetDatabase, seedDatabase, type SeedSummary } from '../seed/seed.js';
+
+const PRODUCTS = 600;
+
+/** Every seeded table in id order; password hashes are salted, so only their presence is compared. */
+const DUMPS = {
+  categories: 'SELECT * FROM categories ORDER BY id',
+  users: 'SELECT id, name, email, role, created_at, password_hash IS NOT NULL FROM users ORDER BY id',
+  sellers: 'SELECT * FROM sellers ORDER BY id',
+  products: 'SELECT * FROM products ORDER BY id',
+  reviews: 'SELECT * FROM reviews ORDER BY id',
+};
+
+function digest(database: Database, query: string): string {
+  const hash = createHash('sha256');
+  for (const row of database.sqlite.prepare(query).raw().iterate()) hash.update(JSON.stringify(row)).update('\n');
+  return hash.digest('hex');
+}
+
+const count = (database: Database, query: string): number =>
+  database.sqlite.prepare(query).pluck().get() as number;
+
+let dir: string;
+let a: Database;
+let b: Database;
+let summaryA: SeedSummary;
+let summaryB: SeedSummary;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bazaar-seed-'));
+  a = openDatabase(join(dir, 'a.db'));
+  b = openDatabase(join(dir, 'b.db'));
+  expect(isEmpty(a)).toBe(true);
+  summaryA = await seedDatabase(a, { products: PRODUCTS });
+  summaryB = await seedDatabase(b, { products: PRODUCTS });
+}, 60_000);
+
+afterAll(() => {
+  a?.close();
+  b?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('seed', () => {
+  it('is deterministic: the same options give identical rows', () => {
+    const { durationMs: _a, ...countsA } = summaryA;
+    const { durationMs: _b, ...countsB } = summaryB;
+    expect(countsA).toEqual(countsB);
+    expect(countsA).toMatchObject({ seed: 42, categories: 20, products: PRODUCTS });
+    for (const query of Object.values(DUMPS)) expect(digest(a, query)).toBe(digest(b, query));
+    expect(isEmpty(a)).toBe(false);
+  });
+
+  it('creates the four demo accounts with the demo password; nobody else can log in', async () => {
+    const rows = a.sqlite
+      .prepare('SELECT id, email, role, password_hash AS hash FROM users WHERE id <= 4 ORDER BY id')
+      .all() as { id: number; email: string; role: string; hash: string }[];
+    expect(rows.map(({ id, email, role }) => ({ id, email, role }))).toEqual([
+      { id: 1, email: 'buyer@example.com', role: 'BUYER' },
+      { id: 2, email: 'buyer2@example.com', role: 'BUYER' },
+      { id: 3, email: 'seller@example.com', role: 'SELLER' },
+      { id: 4, email: 'admin@example.com', role: 'ADMIN' },
+    ]);
+    for (const row of rows) expect(await verifyPassword(DEMO_PASSWORD, row.hash)).toBe(true);
+    expect(count(a, 'SELECT count(*) FROM users WHERE password_hash IS NOT NULL')).toBe(4);
+    expect(count(a, 'SELECT count(*) FROM users WHERE email <> lower(email)')).toBe(0);
+  }, 30_000);
+
+  it('gives seller@example.com seller 1, with products in stock', () => {
+    const owner = a.sqlite.prepare('SELECT u.email FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE s.id = 1').pluck().get();
+    expect(owner).toBe('seller@example.com');
+    expect(count(a, 'SELECT count(*) FROM products WHERE seller_id = 1 AND stock > 0')).toBeGreaterThanOrEqual(5);
+    // Every other seller has an owner of role SELLER.
+    expect(count(a, "SELECT count(*) FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE u.role = 'SELLER'")).toBe(summaryA.sellers);
+  });
+
+  it('prices products sensibly', () => {
+    expect(count(a, 'SELECT count(*) FROM products WHERE price_paise <= 0 OR price_paise > mrp_paise')).toBe(0);
+    expect(count(a, 'SELECT count(*) FROM products WHERE price_paise < mrp_paise')).toBeGreaterThan(PRODUCTS / 2);
+    expect(count(a, 'SELECT count(*) FROM products WHERE stock = 0')).toBeGreaterThan(0);
+  });
+
+  it('keeps rating_sum, review_count and rating_avg equal to the reviews', () => {
+    const mismatches = count(
+      a,
+      `SELECT count(*) FROM products p
+         LEFT JOIN (SELECT product_id, count(*) AS n, sum(rating) AS total FROM reviews GROUP BY product_id) r
+           ON r.product_id = p.id
+       WHERE p.review_count <> coalesce(r.n, 0) OR p.rating_sum <> coalesce(r.total, 0)
+          OR abs(p.rating_avg - coalesce(1.0 * r.total / r.n, 0)) > 1e-9`,
+    );
+    expect(mismatches).toBe(0);
+    expect(count(a, 'SELECT count(*) FROM products WHERE review_count = 0')).toBeGreaterThan(0);
+  });
+
+  it('writes at most one review per author and product, from existing users, after the listing', () => {
+    expect(count(a, 'SELECT count(*) FROM (SELECT 1 FROM reviews GROUP BY author_id, product_id HAVING count(*) > 1)')).toBe(0);
+    expect(count(a, 'SELECT count(*) FROM reviews r LEFT JOIN users u ON u.id = r.author_id WHERE u.id IS NULL')).toBe(0);
+    expect(count(a, 'SELECT count(*) FROM reviews r JOIN products p ON p.id = r.product_id WHERE r.created_at <= p.created_at')).toBe(0);
+    expect(count(a, 'SELECT count(*) FROM reviews r JOIN users u ON u.id = r.author_id WHERE r.created_at <= u.created_at')).toBe(0);
+    expect(count(a, 'SELECT count(*) FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.created_at < s.joined_at')).toBe(0);
+  });
+
+  it('spreads ratings in a J-shape: 5★ most common, 2★ rarest', () => {
+    const byRating = new Map(
+      (a.sqlite.prepare('SELECT rating, count(*) FROM reviews GROUP BY rating').raw().all() as [number, number][]),
+    );
+    const counts = [1, 2, 3, 4, 5].map((r) => byRating.get(r) ?? 0);
+    expect(Math.max(...counts)).toBe(counts[4]);
+    expect(Math.min(...counts)).toBe(counts[1]);
+  });
+
+  it('indexes products for full-text search', () => {
+    expect(count(a, `SELECT count(*) FROM products_fts WHERE products_fts MATCH 'boAt'`)).toBeGreaterThan(0);
+  });
+
+  it('resetDatabase empties every table, orders included', () => {
+    b.sqlite.exec(`
+      INSERT INTO orders (id, buyer_id, status, total_paise, idempotency_key, request_hash, created_at, updated_at)
+        VALUES (1, 1, 'CREATED', 100, 'k', 'h', 0, 0);
+      INSERT INTO order_items VALUES (1, 1, 1, 1, 100);
+      INSERT INTO order_events (order_id, status, at) VALUES (1, 'CREATED', 0);`);
+    resetDatabase(b);
+    expect(isEmpty(b)).toBe(true);
+    for (const table of ['orders', 'order_items', 'order_events', 'reviews', 'products', 'sellers', 'users', 'categories']) {
+      expect(count(b, `SELECT count(*) FROM ${table}`)).toBe(0);
+    }
+    expect(count(b, `SELECT count(*) FROM products_fts WHERE products_fts MATCH 'boAt'`)).toBe(0);
+    expect(b.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+});
