@@ -27,7 +27,9 @@ function fail(message: string, code: number): never {
 function wholeNumber(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) fail(`--${flag} must be a whole number from ${min} to ${max} (got "${raw}"); ${USAGE}`, 2);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    fail(`--${flag} must be a whole number from ${min} to ${max} (got "${raw}"); ${USAGE}`, 2);
+  }
   return n;
 }
 
@@ -36,7 +38,12 @@ function parseFlags(argv: string[]): Flags {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { products: { type: 'string' }, seed: { type: 'string' }, reset: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        products: { type: 'string' },
+        seed: { type: 'string' },
+        reset: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -44,7 +51,12 @@ function parseFlags(argv: string[]): Flags {
     fail(`${(err as Error).message.split('\n')[0]!.replace(/\.$/, '')}; ${USAGE}`, 2);
   }
   if (values.help) {
-    process.stdout.write(`${USAGE}\n  --products N  products to create (default ${DEFAULT_PRODUCTS}); sellers, users and reviews scale with it\n  --seed S      random seed (default ${DEFAULT_SEED}); the same seed gives the same data\n  --reset       delete all existing rows first (orders included)\n`);
+    process.stdout.write(
+      `${USAGE}\n` +
+        `  --products N  products to create (default ${DEFAULT_PRODUCTS}); sellers, users and reviews scale with it\n` +
+        `  --seed S      random seed (default ${DEFAULT_SEED}); the same seed gives the same data\n` +
+        `  --reset       delete all existing rows first (orders included)\n`,
+    );
     process.exit(0);
   }
   return {

@@ -31,8 +31,8 @@ export function* generateCategories(): Generator<CategoryInsert> {
 
 /** Demo accounts come out with a null password hash: hashing is slow and salted, so the caller does it. */
 export function* generateUsers(plan: SeedPlan): Generator<UserInsert> {
-  for (const demo of DEMO_ACCOUNTS) {
-    yield { id: demo.id, name: demo.name, email: demo.email, passwordHash: null, role: demo.role, createdAt: userCreatedAt(plan, demo.id) };
+  for (const { id, name, email, role } of DEMO_ACCOUNTS) {
+    yield { id, name, email, passwordHash: null, role, createdAt: userCreatedAt(plan, id) };
   }
   for (let id = DEMO_ACCOUNTS.length + 1; id <= plan.users; id++) {
     const rng = derive(plan.seed, STREAM.user, id);

@@ -53,7 +53,9 @@ export interface SeedPlan {
 export function planSeed(opts: { products: number; seed?: number }): SeedPlan {
   const { products, seed = DEFAULT_SEED } = opts;
   if (!Number.isInteger(products) || products < 0) throw new RangeError(`products must be a whole number ≥ 0`);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError('seed must be a 32-bit unsigned integer');
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new RangeError('seed must be a 32-bit unsigned integer');
+  }
   const sellers = Math.max(20, Math.round(products / 50));
   const users = Math.max(2000, Math.round(products / 2), sellers * 2 + 100);
   return { seed, products, sellers, users };

@@ -39,7 +39,9 @@ export interface SeedSummary {
 const PRODUCTS_PER_TRANSACTION = 5 * BATCH_ROWS;
 
 /** Every table, children before parents, so deleting in this order never trips a foreign key. */
-const TABLES_CHILD_FIRST = ['order_events', 'order_items', 'orders', 'reviews', 'products', 'sellers', 'users', 'categories'];
+const TABLES_CHILD_FIRST = [
+  'order_events', 'order_items', 'orders', 'reviews', 'products', 'sellers', 'users', 'categories',
+];
 
 export async function seedDatabase(database: Database, opts: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
@@ -137,7 +139,8 @@ export function resetDatabase(database: Database): void {
  * at 100k products); both are constant in N, and the WAL is truncated back afterwards.
  */
 function tuneForBulkLoad(sqlite: Database['sqlite']): () => void {
-  const saved = ['synchronous', 'cache_size', 'wal_autocheckpoint'].map((name) => [name, sqlite.pragma(name, { simple: true })]);
+  const names = ['synchronous', 'cache_size', 'wal_autocheckpoint'];
+  const saved = names.map((name) => [name, sqlite.pragma(name, { simple: true })] as const);
   sqlite.pragma('synchronous = OFF');
   sqlite.pragma('cache_size = -65536'); // KiB: 64 MiB
   sqlite.pragma('wal_autocheckpoint = 10000'); // pages: about 40 MiB of WAL

@@ -22,7 +22,11 @@ import { registerOpsRoutes } from './http/ops.js';
 import { REST_PREFIX, restPlugin } from './rest/index.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createMemoryPubSub } from './pubsub/index.js';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { createDocumentAnalyzer } from './cache/document.js';
 import { createMemoryCacheStore } from './cache/store.js';
+import { graphqlRoute } from './http/graphqlRoute.js';
+import { entityTagPlugin } from './plugins/responseCache/index.js';
 import { httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
 import { createRateLimiter } from './plugins/rateLimit/index.js';
 import { createMemoryBucketStore } from './stores/buckets.js';
@@ -61,6 +65,8 @@ export async function createApp(config: Config, database: Database, options: App
     return503OnClosing: true,
     // Behind a proxy we run, req.ip (the anonymous rate-limit key) comes from X-Forwarded-For.
     trustProxy: config.trustProxy,
+    // Route JSON schemas (the REST shim's) refuse unknown body fields with 400 rather than silently dropping them.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   const clock = options.clock ?? Date.now;
   const deps: AppDeps = {
@@ -99,8 +105,11 @@ export async function createApp(config: Config, database: Database, options: App
   const formatError = createFormatError(fastify.log, production);
   const subscriptions = attachSubscriptions(fastify.server, schema, deps, { limits, formatError, production });
 
+  // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
+  const apq = new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
   const apollo = new ApolloServer<Context>({
     schema,
+    persistedQueries: { cache: apq },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !production,
     formatError,
@@ -108,6 +117,7 @@ export async function createApp(config: Config, database: Database, options: App
       fastifyApolloDrainPlugin(fastify),
       drainSubscriptions(subscriptions),
       queryCostPlugin({ limits, rateLimiter: deps.rateLimiter }),
+      ...(deps.responseCache ? [entityTagPlugin()] : []),
     ],
     // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
     parseOptions: { maxTokens: limits.tokens },
@@ -120,14 +130,12 @@ export async function createApp(config: Config, database: Database, options: App
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     ...httpBatchHooks(limits.batch),
-    handler: fastifyApolloHandler(apollo, {
-      // A bad Authorization header fails here, before parsing: UNAUTHENTICATED, HTTP 401, never anonymous.
-      context: async (req) =>
-        createContext(deps, await authenticate(deps.auth.tokens, req.headers.authorization), {
-          ip: req.ip,
-          requestId: req.id,
-        }),
-    }),
+    handler: graphqlRoute(
+      apollo,
+      deps,
+      metrics,
+      deps.responseCache && { store: deps.responseCache, analyze: createDocumentAnalyzer(schema), apq },
+    ),
   });
   registerOpsRoutes(fastify, database, metrics);
   await fastify.register(restPlugin, { prefix: REST_PREFIX, deps });

@@ -72,6 +72,20 @@ describe('requested cost, computed before execution from the SDL', () => {
   });
 });
 
+describe('every response to an operation that parsed and validated carries extensions.cost', () => {
+  it('over GET too, and for mutations and errors', async () => {
+    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ categories { id } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(((await get.json()) as any).extensions.cost).toMatchObject({ requestedQueryCost: 20, actualQueryCost: 20 });
+    const mutation = await server.gql('mutation { logOut(refreshToken: "nothing") }');
+    expect(costOf(mutation)).toMatchObject({ requestedQueryCost: 0, actualQueryCost: 0 });
+    const failed = await server.gql('{ product(id: "not-an-id") { title } }');
+    expect(failed.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(costOf(failed)).toMatchObject({ requestedQueryCost: 1, actualQueryCost: 1 });
+  });
+});
+
 describe('actual cost, from what the lists really returned', () => {
   it('a product with few reviews costs what it returned, not the 50 it asked for', async () => {
     const res = await server.gql(`{ product(id: "prd_3") { title reviews(first: 50) {

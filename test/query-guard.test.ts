@@ -221,3 +221,14 @@ describe('batching: up to 10 operations, costed as one request', () => {
     expect(res.statements).toBe(0);
   });
 });
+
+describe('in production the refusals keep their code and numbers, and nothing more', () => {
+  it('QUERY_TOO_COMPLEX for cost and tokens, without stack traces', async () => {
+    const prod = await startServer({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-32-chars!!' });
+    const cost = await prod.gql('{ products(first: 100) { nodes { reviews(first: 100) { nodes { title } } } } }');
+    expect(cost.body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', cost: 10_201, max: 1000 });
+    const tokens = await prod.gql(`{ ${'__typename '.repeat(10_001)} }`);
+    expect(tokens.body.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max: 10_000 });
+    await prod.close();
+  });
+});

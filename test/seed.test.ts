@@ -78,11 +78,15 @@ describe('seed', () => {
   }, 30_000);
 
   it('gives seller@example.com seller 1, with products in stock', () => {
-    const owner = a.sqlite.prepare('SELECT u.email FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE s.id = 1').pluck().get();
+    const owner = a.sqlite
+      .prepare('SELECT u.email FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE s.id = 1')
+      .pluck()
+      .get();
     expect(owner).toBe('seller@example.com');
     expect(count(a, 'SELECT count(*) FROM products WHERE seller_id = 1 AND stock > 0')).toBeGreaterThanOrEqual(5);
-    // Every other seller has an owner of role SELLER.
-    expect(count(a, "SELECT count(*) FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE u.role = 'SELLER'")).toBe(summaryA.sellers);
+    // Every other seller has an owner of role SELLER too.
+    const owned = "SELECT count(*) FROM sellers s JOIN users u ON u.id = s.owner_user_id WHERE u.role = 'SELLER'";
+    expect(count(a, owned)).toBe(summaryA.sellers);
   });
 
   it('prices products sensibly', () => {
@@ -105,11 +109,14 @@ describe('seed', () => {
   });
 
   it('writes at most one review per author and product, from existing users, after the listing', () => {
-    expect(count(a, 'SELECT count(*) FROM (SELECT 1 FROM reviews GROUP BY author_id, product_id HAVING count(*) > 1)')).toBe(0);
-    expect(count(a, 'SELECT count(*) FROM reviews r LEFT JOIN users u ON u.id = r.author_id WHERE u.id IS NULL')).toBe(0);
-    expect(count(a, 'SELECT count(*) FROM reviews r JOIN products p ON p.id = r.product_id WHERE r.created_at <= p.created_at')).toBe(0);
-    expect(count(a, 'SELECT count(*) FROM reviews r JOIN users u ON u.id = r.author_id WHERE r.created_at <= u.created_at')).toBe(0);
-    expect(count(a, 'SELECT count(*) FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.created_at < s.joined_at')).toBe(0);
+    const violations = [
+      'SELECT 1 FROM reviews GROUP BY author_id, product_id HAVING count(*) > 1',
+      'SELECT 1 FROM reviews r LEFT JOIN users u ON u.id = r.author_id WHERE u.id IS NULL',
+      'SELECT 1 FROM reviews r JOIN products p ON p.id = r.product_id WHERE r.created_at <= p.created_at',
+      'SELECT 1 FROM reviews r JOIN users u ON u.id = r.author_id WHERE r.created_at <= u.created_at',
+      'SELECT 1 FROM products p JOIN sellers s ON s.id = p.seller_id WHERE p.created_at < s.joined_at',
+    ];
+    for (const query of violations) expect(count(a, `SELECT count(*) FROM (${query})`), query).toBe(0);
   });
 
   it('spreads ratings in a J-shape: 5★ most common, 2★ rarest', () => {

@@ -10,8 +10,12 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { resolvers } from '../resolvers/index.js';
+import { createContext } from '../src/context.js';
+import * as orderData from '../src/data/orders.js';
 import { loadTypeDefs } from '../src/graphql/schema.js';
 import { queryLimits } from '../src/plugins/queryCost/index.js';
+import { publishOrderChange, type PubSub } from '../src/pubsub/index.js';
+import { orderUpdates } from '../src/services/orderUpdates.js';
 import { attachSubscriptions } from '../src/subscriptions/server.js';
 import { signInAll, type Demo } from './helpers/accounts.js';
 import { dataOf, startServer, type TestServer } from './helpers/server.js';
@@ -67,8 +71,8 @@ function sign(payload: object, secret = SECRET): string {
   return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
 }
 function claims(ttlSeconds: number, sub = 'usr_1', role = 'BUYER') {
-  const now = Math.floor(clock() / 1000);
-  return { sub, role, iat: now, exp: now + ttlSeconds };
+  const now = clock() / 1000;
+  return { sub, role, iat: Math.floor(now), exp: now + ttlSeconds };
 }
 function renew(who: Demo): void {
   const { sub, role } = JSON.parse(Buffer.from(token(who).split('.')[1]!, 'base64url').toString());
@@ -256,8 +260,9 @@ describe('authorization', () => {
   );
 
   it('the socket closes with 4403 when its token expires, even with nothing to deliver', async () => {
-    const conn = connect(sign(claims(1)));
-    await live(conn, MY_UPDATES);
+    const conn = connect(sign(claims(0.5))); // NumericDate may be fractional: this token lives half a second
+    const sub = await live(conn, MY_UPDATES);
+    expect(sub.error).toBeUndefined(); // accepted and listening; then the timer fires
     await until(() => conn.closes.length > 0, 'the expiry close', 3_000);
     expect(conn.closes).toEqual([4403]);
     await until(() => stats().listeners === 0 && stats().expiryTimers === 0, 'the server to free it');
@@ -310,6 +315,57 @@ describe('resuming with afterEventId: no gap, no duplicate', () => {
     await until(() => buyer.results.length === 3 && seller.results.length === 4, 'the live update');
     expect(replayed(buyer).at(-1)).toEqual([b.id, 'PACKED']);
     expect(replayed(seller).at(-1)).toEqual([b.id, 'PACKED']);
+  });
+
+  it('a change that commits between listening and reading the replay is delivered once', async () => {
+    const order = await placeOrder();
+    await move(order.id, 'CONFIRMED');
+    const confirmed = (await server.gql(`{ order(id: "${order.id}") { events { id } } }`, {}, auth.buyer)).body.data!.order.events[1].id;
+    const { deps } = server.app;
+    const key = Number(order.id.slice(4));
+    // A pub/sub that lets a change commit and publish right after the stream starts listening, before it reads.
+    let once = true;
+    const pubsub: PubSub = {
+      ...deps.pubsub,
+      subscribe(topic, listener) {
+        const off = deps.pubsub.subscribe(topic, listener);
+        if (once) {
+          once = false;
+          const at = clock();
+          orderData.moveStatus(deps.database.db, key, 'CONFIRMED', 'PACKED', at);
+          const event = orderData.insertEvent(deps.database.db, { orderId: key, status: 'PACKED', note: null, at });
+          publishOrderChange(deps.pubsub, { orderId: key, eventId: event.id, status: 'PACKED', buyerId: 1, sellerIds: [1] });
+        }
+        return off;
+      },
+    };
+    const ctx = createContext({ ...deps, pubsub }, { id: 1, role: 'BUYER' }, { ip: '127.0.0.1', requestId: 'seam' });
+    const stream = await orderUpdates(ctx, order.id, confirmed);
+    expect((await stream.next()).value).toMatchObject({ status: 'PACKED' }); // from the replay
+    await move(order.id, 'SHIPPED');
+    expect((await stream.next()).value).toMatchObject({ status: 'SHIPPED' }); // the live PACKED was skipped
+    const pending = stream.next();
+    await stream.return!();
+    expect(await pending).toEqual({ value: undefined, done: true }); // a waiting next() ends at once
+    expect(stats().listeners).toBe(0);
+  });
+
+  it('resumes without a gap or a duplicate while the orders keep changing', async () => {
+    const orders = await Promise.all([1, 2, 3, 4, 5].map(() => placeOrder()));
+    const after = orders.at(-1)!.eventId;
+    const moves = Promise.all(
+      orders.map(async (o) => {
+        for (const status of ['CONFIRMED', 'PACKED', 'SHIPPED']) await move(o.id, status);
+      }),
+    );
+    const sub = subscribe(connect(token('seller')), MY_UPDATES, { after });
+    await moves;
+    const delivered = () => sub.results.map((r) => r.data!.myOrderUpdates as { id: string; status: string; events: { id: string }[] });
+    await until(() => orders.every((o) => delivered().some((d) => d.id === o.id && d.status === 'SHIPPED')), 'every order SHIPPED');
+    for (const o of orders) {
+      const seen = delivered().filter((d) => d.id === o.id).map((d) => Number(d.events.at(-1)!.id.slice(4)));
+      expect(seen).toEqual([...new Set(seen)].sort((a, b) => a - b)); // in order, once each
+    }
   });
 
   it('resuming with an order that did not change since replays nothing', async () => {

@@ -8,7 +8,8 @@ export interface CacheEntry {
   data: string;
   /** Entity and list tags: `Product:prd_1`, `Product:list`, `Category:cat_3:products`. */
   tags: string[];
-  /** The actual query cost of the stored response (charged again on every hit). */
+  /** The requested and actual query cost of the stored response: every hit is charged the same way again. */
+  requestedCost: number;
   actualCost: number;
   storedAt: number;
   expiresAt: number;

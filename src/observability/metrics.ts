@@ -11,6 +11,12 @@ export function createMetrics() {
       help: 'SQL statements executed against the database.',
       registers: [registry],
     }),
+    responseCache: new Counter({
+      name: 'response_cache_requests_total',
+      help: 'GraphQL reads answered from the response cache (hit) or executed (miss).',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by route and status.',

@@ -58,9 +58,10 @@ const bad = (status: number, message: string, field?: string) => ({
 /** One AJV error as a sentence naming the field: `"limit" must be <= 100.` */
 function describe(issue: ValidationIssue, where: string | undefined): { message: string; field?: string } {
   const path = issue.instancePath.split('/').filter(Boolean);
-  const missing = (issue.params as { missingProperty?: string }).missingProperty;
-  if (missing) path.push(missing);
+  const { missingProperty: missing, additionalProperty: extra } = issue.params as Record<string, string | undefined>;
+  if (missing ?? extra) path.push((missing ?? extra)!);
   const field = path.join('.');
+  if (extra) return { message: `"${field}" is not a known field.`, field };
   if (where === 'headers' && missing) return { message: `The ${headerName(missing)} header is required.`, field: headerName(missing) };
   if (!field) return { message: `The request ${where === 'body' ? 'body' : where} ${issue.message}.` };
   if (missing) return { message: `"${field}" is required.`, field };

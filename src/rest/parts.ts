@@ -79,6 +79,7 @@ export function responses(
   return out;
 }
 
-export const bearer = { security: [{ bearerAuth: [] }] };
+type Security = { security: Record<string, string[]>[] };
+export const bearer: Security = { security: [{ bearerAuth: [] }] };
 /** Works anonymously; a token changes what private fields show. */
-export const optionalBearer = { security: [{}, { bearerAuth: [] }] };
+export const optionalBearer: Security = { security: [{}, { bearerAuth: [] }] };

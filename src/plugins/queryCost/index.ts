@@ -58,18 +58,21 @@ export function queryCostPlugin({ limits, rateLimiter }: QueryCostOptions): Apol
         async didResolveOperation({ schema, document, operation, request }) {
           settled = true;
           if (!operation) return batch.leave(); // no such operation: execution reports it, nothing runs
-
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-          costing = { document, operation, requested: null, variables: coerced.coerced ?? {}, charged: false };
-          const requested = requestedCost(schema, document, operation, request.variables, limits.selections);
-          const refusal =
-            shapeRefusal(measureShape(document, operation), limits) ?? (requested.ok ? undefined : selectionsRefusal(limits));
-          if (requested.ok) costing.requested = requested.cost;
-          if (refusal || !requested.ok) {
-            batch.leave();
-            throw refusal ?? selectionsRefusal(limits);
+          let requested: number;
+          try {
+            const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+            costing = { document, operation, requested: null, variables: coerced.coerced ?? {}, charged: false };
+            const costed = requestedCost(schema, document, operation, request.variables, limits.selections);
+            if (costed.ok) costing.requested = costed.cost;
+            const refusal = shapeRefusal(measureShape(document, operation), limits);
+            if (refusal) throw refusal;
+            if (!costed.ok) throw selectionsRefusal(limits);
+            requested = costed.cost;
+          } catch (error) {
+            batch.leave(); // refused on its own: the rest of the batch goes on without it
+            throw error;
           }
-          await batch.arrive(requested.cost, async (total) => {
+          await batch.arrive(requested, async (total) => {
             if (total > limits.cost) throw costRefusal(total, limits, batch.size);
             if (total > 0) await rateLimiter.spend(ctx, total);
           });
@@ -98,7 +101,12 @@ export function queryCostPlugin({ limits, rateLimiter }: QueryCostOptions): Apol
         if (c.charged && c.requested !== null) {
           const body = rc.response.body;
           const data = body.kind === 'single' ? body.singleResult.data : undefined;
-          actual = Math.min(c.requested, actualCost(rc.schema, c.document, c.operation, c.variables, data));
+          try {
+            actual = Math.min(c.requested, actualCost(rc.schema, c.document, c.operation, c.variables, data));
+          } catch (error) {
+            rc.logger.warn(`could not cost the response, so nothing is refunded: ${String(error)}`);
+            actual = c.requested;
+          }
           throttleStatus = await rateLimiter.refund(ctx, c.requested - actual);
         } else {
           throttleStatus = await rateLimiter.status(ctx);

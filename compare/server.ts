@@ -1,0 +1,118 @@
+/**
+ * The system under test, as `npm start` runs it: a seeded SQLite file in a temporary folder, and the server in
+ * child processes (production mode, logs off), each on a free port. Two servers share the one database file: one
+ * with the response cache off, for REST and the plain GraphQL columns (so repeated loads measure the work, not the
+ * cache), and one with it on, for the persisted-query column.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../src/db/index.js';
+import { seedDatabase } from '../seed/seed.js';
+
+export interface Seeded {
+  dir: string;
+  file: string;
+  /** The category with the most products (the category page). */
+  categoryId: string;
+  /** The product with the most reviews (the product page). */
+  productId: string;
+  /** Three in-stock products of sel_1 (the order page). */
+  orderProductIds: string[];
+}
+
+export async function seed(products: number): Promise<Seeded> {
+  const dir = mkdtempSync(join(tmpdir(), 'bazaar-compare-'));
+  const file = join(dir, 'compare.db');
+  const database = openDatabase(file);
+  await seedDatabase(database, { products });
+  const one = (sql: string) => database.sqlite.prepare(sql).pluck().get() as number;
+  const seeded: Seeded = {
+    dir,
+    file,
+    categoryId: `cat_${one('select category_id from products group by category_id order by count(*) desc, category_id limit 1')}`,
+    productId: `prd_${one('select id from products order by review_count desc, id limit 1')}`,
+    orderProductIds: (
+      database.sqlite.prepare('select id from products where seller_id = 1 and stock >= 10 order by id limit 3').pluck().all() as number[]
+    ).map((id) => `prd_${id}`),
+  };
+  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  database.close();
+  return seeded;
+}
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx src/main.ts` (what `npm start` runs) and waits until `/ready` answers 200. */
+export async function startServer(file: string, env: Record<string, string>): Promise<RunningServer> {
+  const port = await freePort();
+  const root = resolve(import.meta.dirname, '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: file,
+      SEED_PRODUCTS: '0',
+      // The benchmark measures requests, not the limiter: buckets too large to run dry.
+      RATE_LIMIT_MAX: '1000000000',
+      RATE_LIMIT_ANON_MAX: '1000000000',
+      ...env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, child);
+  return { url, stop: () => stop(child) };
+}
+
+/** Both servers verify the same tokens. */
+const SECRET = randomBytes(32).toString('base64url');
+
+export function cleanUp(seeded: Seeded): void {
+  rmSync(seeded.dir, { recursive: true, force: true });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => ok(port));
+    });
+    probe.on('error', fail);
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the server did not become ready within 60 s');
+}
+
+/** SIGTERM (the server's graceful shutdown), then wait for the process to end. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}

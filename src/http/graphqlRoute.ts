@@ -1,0 +1,155 @@
+/**
+ * The /graphql route. With the response cache on, a repeated read is answered from the cache before the GraphQL
+ * pipeline (a hit costs a hash, a lookup and a bucket charge); everything else goes through Apollo Server.
+ *
+ * Every response says `X-Cache: HIT | MISS | BYPASS`. A miss executes once for all identical concurrent misses
+ * (single flight) and is stored when it has no errors, Apollo's computed cache policy allows it, and none of its
+ * tags was invalidated while it ran. Public responses carry `Cache-Tag` for CDN purges; hits carry `Age`.
+ */
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { authenticate } from '../auth/tokens.js';
+import type { DocumentInfo } from '../cache/document.js';
+import { cacheKey } from '../cache/key.js';
+import { createSingleFlight } from '../cache/singleFlight.js';
+import type { CacheEntry, ResponseCacheStore } from '../cache/store.js';
+import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
+import { RateLimitedError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
+import { isCsrfSafe, readOperation } from './graphqlRequest.js';
+
+export interface ResponseCacheRoute {
+  store: ResponseCacheStore;
+  analyze(query: string, operationName: string | undefined): DocumentInfo | null;
+  /** Apollo's APQ store (keys prefixed `apq:`), read here so hashed queries can be cache hits too. */
+  apq: KeyValueCache<string>;
+}
+
+type XCache = 'HIT' | 'MISS' | 'BYPASS';
+const viewers = new WeakMap<FastifyRequest, Viewer | null>();
+
+export function graphqlRoute(
+  apollo: ApolloServer<Context>,
+  deps: AppDeps,
+  metrics: Metrics,
+  cache: ResponseCacheRoute | null,
+): RouteHandlerMethod {
+  const flights = createSingleFlight<HTTPGraphQLResponse | null>();
+
+  /** Builds the request's context; a bad token is UNAUTHENTICATED (401) from here, before parsing. */
+  const contextFor = async (req: FastifyRequest): Promise<Context> => {
+    const viewer = viewers.has(req) ? viewers.get(req)! : await authenticate(deps.auth.tokens, req.headers.authorization);
+    return createContext(deps, viewer, { ip: req.ip, requestId: req.id });
+  };
+
+  async function execute(req: FastifyRequest, onContext?: (ctx: Context) => void): Promise<HTTPGraphQLResponse> {
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    return apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { body: req.body, method: req.method.toUpperCase(), headers, search: searchOf(req.url) },
+      context: async () => {
+        const ctx = await contextFor(req);
+        onContext?.(ctx);
+        return ctx;
+      },
+    });
+  }
+
+  async function send(reply: FastifyReply, res: HTTPGraphQLResponse, xCache: XCache) {
+    for (const [k, v] of res.headers) void reply.header(k, v);
+    void reply.header('x-cache', xCache).code(res.status ?? 200);
+    if (xCache !== 'BYPASS') metrics.responseCache.inc({ result: xCache.toLowerCase() });
+    if (res.body.kind === 'complete') return res.body.string;
+    const chunks: string[] = [];
+    for await (const chunk of res.body.asyncIterator) chunks.push(chunk);
+    return chunks.join('');
+  }
+
+  async function serveHit(req: FastifyRequest, reply: FastifyReply, entry: CacheEntry, viewer: Viewer | null) {
+    const caller = { viewer, request: { ip: req.ip } };
+    let throttleStatus;
+    try {
+      await deps.rateLimiter.spend(caller, entry.requestedCost);
+      throttleStatus = await deps.rateLimiter.refund(caller, entry.requestedCost - entry.actualCost);
+    } catch (err) {
+      if (!(err instanceof RateLimitedError)) throw err;
+      const { http, ...extensions } = err.extensions as { http: { status: number; headers: Map<string, string> } };
+      for (const [k, v] of http.headers) void reply.header(k, v);
+      return reply.code(429).header('x-cache', 'BYPASS').send({ errors: [{ message: err.message, extensions }] });
+    }
+    const now = deps.clock();
+    const cost = { requestedQueryCost: entry.requestedCost, actualQueryCost: entry.actualCost, limit: deps.config.maxQueryCost, throttleStatus };
+    void reply
+      .header('content-type', 'application/json; charset=utf-8')
+      .header('x-cache', 'HIT')
+      .header('age', String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))))
+      .header('cache-control', `max-age=${Math.max(0, Math.floor((entry.expiresAt - now) / 1000))}, ${entry.scope.toLowerCase()}`);
+    if (entry.scope === 'PUBLIC') void reply.header('cache-tag', entry.tags.join(','));
+    metrics.responseCache.inc({ result: 'hit' });
+    return `{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`;
+  }
+
+  /** Runs a miss through Apollo and stores what may be stored. */
+  async function executeAndStore(req: FastifyRequest, key: string, doc: DocumentInfo): Promise<HTTPGraphQLResponse> {
+    const store = cache!.store;
+    const mark = store.mark();
+    let ctx: Context | undefined;
+    const res = await execute(req, (c) => (ctx = c));
+    const entry = ctx && res.body.kind === 'complete' ? toEntry(res, res.body.string, ctx, doc, deps.clock()) : null;
+    if (entry && store.set(key, entry, mark) && entry.scope === 'PUBLIC') res.headers.set('cache-tag', entry.tags.join(','));
+    return res;
+  }
+
+  return async (req, reply) => {
+    const op = cache && req.method !== 'OPTIONS' ? readOperation(req) : null;
+    if (!cache || !op || !isCsrfSafe(req)) return send(reply, await execute(req), 'BYPASS');
+    const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
+    const doc = query === undefined ? null : cache.analyze(query, op.operationName);
+    if (!doc?.isQuery) return send(reply, await execute(req), 'BYPASS');
+    let viewer: Viewer | null;
+    try {
+      viewer = await authenticate(deps.auth.tokens, req.headers.authorization);
+    } catch {
+      return send(reply, await execute(req), 'BYPASS'); // Apollo answers the bad token with 401
+    }
+    viewers.set(req, viewer);
+
+    const key = cacheKey(doc, op.operationName, op.variables, viewer);
+    const hit = cache.store.get(key, deps.clock());
+    if (hit) return serveHit(req, reply, hit, viewer);
+    const flight = flights(key, () => executeAndStore(req, key, doc));
+    if (flight.leader) return send(reply, (await flight.result)!, 'MISS');
+    // Waited for an identical request: serve what it stored, or run our own if it stored nothing.
+    await flight.result.catch(() => null);
+    const stored = cache.store.get(key, deps.clock());
+    return stored ? serveHit(req, reply, stored, viewer) : send(reply, await execute(req), 'MISS');
+  };
+}
+
+/** A cacheable response as an entry, or null: errors, no cache policy, or a policy more private than the key. */
+function toEntry(res: HTTPGraphQLResponse, body: string, ctx: Context, doc: DocumentInfo, now: number): CacheEntry | null {
+  if ((res.status ?? 200) !== 200) return null;
+  const policy = /max-age=(\d+), (public|private)/.exec(res.headers.get('cache-control') ?? '');
+  if (!policy || Number(policy[1]) <= 0) return null;
+  const scope = policy[2] === 'private' ? 'PRIVATE' : 'PUBLIC';
+  if (scope === 'PRIVATE' && doc.scope === 'PUBLIC') return null; // the key is shared; the data is not
+  const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown; extensions?: { cost?: { requestedQueryCost: number; actualQueryCost: number } } };
+  if (parsed.errors || parsed.data === undefined || !parsed.extensions?.cost) return null;
+  const maxAge = Number(policy[1]);
+  return {
+    data: JSON.stringify(parsed.data),
+    tags: [...ctx.cache.tags],
+    requestedCost: parsed.extensions.cost.requestedQueryCost,
+    actualCost: parsed.extensions.cost.actualQueryCost,
+    storedAt: now,
+    expiresAt: now + maxAge * 1000,
+    maxAge,
+    scope: doc.scope === 'PRIVATE' ? 'PRIVATE' : scope,
+  };
+}
+
+function searchOf(url: string): string {
+  const i = url.indexOf('?');
+  return i < 0 ? '' : url.slice(i);
+}
