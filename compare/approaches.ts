@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import { ok, type Client, type Res } from './http.js';
 import type { Screen } from './screens.js';
 
-export type ApproachKey = 'rest' | 'post' | 'get' | 'persisted';
+export type ApproachKey = 'rest' | 'revalidate' | 'post' | 'get' | 'persisted';
 
 export interface Approach {
   key: ApproachKey;
   label: string;
+  /** The client keeps an HTTP cache (ETags, If-None-Match). */
+  httpCache?: boolean;
   load(screen: Screen, c: Client): Promise<unknown>;
 }
 
@@ -27,6 +29,8 @@ const qs = (params: Record<string, unknown>) =>
 
 export const APPROACHES: Approach[] = [
   { key: 'rest', label: 'REST (waterfall)', load: (s, c) => s.rest(c) },
+  // The same waterfall from a client with a warm HTTP cache: every request revalidates and comes back 304.
+  { key: 'revalidate', label: 'REST, HTTP cache warm (304s)', httpCache: true, load: (s, c) => s.rest(c) },
   {
     key: 'post',
     label: 'GraphQL POST',

@@ -36,6 +36,8 @@ export interface ClientOptions {
   /** `gzip` sends `Accept-Encoding: gzip`; `identity` sends none. */
   encoding: 'identity' | 'gzip';
   token?: string;
+  /** Keep GET responses with their ETags and revalidate them (`If-None-Match`), as an HTTP cache does. */
+  httpCache?: boolean;
 }
 
 /**
@@ -47,8 +49,11 @@ const seen = new WeakMap<Socket, { written: number; read: number }>();
 
 export class Client {
   readonly tally: Tally = emptyTally();
+  /** How often each `X-Cache` value (the response cache's HIT, MISS, BYPASS) was seen. */
+  xCache: Record<string, number> = {};
   /** Six connections per host, as browsers allow over HTTP/1.1 (OkHttp allows five): more requests queue. */
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 6 });
+  private readonly cache = new Map<string, { etag: string; json: unknown }>();
 
   constructor(private readonly opts: ClientOptions) {}
 
@@ -80,6 +85,8 @@ export class Client {
       ...extra,
     };
     const depth = 1 + Math.max(0, ...after.map((r) => r.depth));
+    const cached = this.opts.httpCache && method === 'GET' ? this.cache.get(path) : undefined;
+    if (cached) headers['if-none-match'] = cached.etag;
     return new Promise((resolve, reject) => {
       const req = request(this.opts.base + path, { method, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
@@ -88,9 +95,18 @@ export class Client {
         res.on('end', () => {
           const raw = Buffer.concat(chunks);
           this.count(req.socket!, raw.length, depth);
+          const cache = res.headers['x-cache'];
+          if (typeof cache === 'string') this.xCache[cache] = (this.xCache[cache] ?? 0) + 1;
           const encoding = res.headers['content-encoding'];
+          if (res.statusCode === 304 && cached) {
+            resolve({ status: 200, headers: res.headers, json: cached.json as T, depth });
+            return;
+          }
           const text = (encoding === 'gzip' ? gunzipSync(raw) : encoding === 'br' ? brotliDecompressSync(raw) : raw).toString();
-          resolve({ status: res.statusCode!, headers: res.headers, json: text ? JSON.parse(text) : null, depth });
+          const json = text ? JSON.parse(text) : null;
+          const etag = res.headers.etag;
+          if (this.opts.httpCache && method === 'GET' && res.statusCode === 200 && etag) this.cache.set(path, { etag, json });
+          resolve({ status: res.statusCode!, headers: res.headers, json, depth });
         });
       });
       req.on('error', reject);

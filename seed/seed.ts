@@ -38,10 +38,16 @@ export interface SeedSummary {
  */
 const PRODUCTS_PER_TRANSACTION = 5 * BATCH_ROWS;
 
-/** Every table, children before parents, so deleting in this order never trips a foreign key. */
-const TABLES_CHILD_FIRST = [
-  'order_events', 'order_items', 'orders', 'reviews', 'products', 'sellers', 'users', 'categories',
-];
+/** Every application table (not SQLite's, drizzle's bookkeeping or the FTS shadow tables), read from the schema. */
+function applicationTables(sqlite: Database['sqlite']): string[] {
+  return sqlite
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+         AND name NOT LIKE '__drizzle%' AND name NOT LIKE 'products_fts%'`,
+    )
+    .pluck()
+    .all() as string[];
+}
 
 export async function seedDatabase(database: Database, opts: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
@@ -123,7 +129,7 @@ export function resetDatabase(database: Database): void {
   sqlite.pragma('foreign_keys = OFF'); // a no-op inside a transaction, so set before it
   try {
     sqlite.transaction(() => {
-      for (const table of TABLES_CHILD_FIRST) sqlite.prepare(`DELETE FROM ${table}`).run();
+      for (const table of applicationTables(sqlite)) sqlite.prepare(`DELETE FROM "${table}"`).run();
       // order_events is AUTOINCREMENT: restart its ids too, so a reset database looks like a fresh one.
       sqlite.prepare(`DELETE FROM sqlite_sequence WHERE name = 'order_events'`).run();
     })();

@@ -117,7 +117,7 @@ export async function createApp(config: Config, database: Database, options: App
       fastifyApolloDrainPlugin(fastify),
       drainSubscriptions(subscriptions),
       queryCostPlugin({ limits, rateLimiter: deps.rateLimiter }),
-      ...(deps.responseCache ? [entityTagPlugin()] : []),
+      ...(deps.responseCache ? [entityTagPlugin(schema)] : []),
     ],
     // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
     parseOptions: { maxTokens: limits.tokens },

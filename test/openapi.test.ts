@@ -83,6 +83,7 @@ describe('the OpenAPI document', () => {
     const place = doc.paths['/orders'].post;
     expect(place.parameters).toContainEqual(expect.objectContaining({ in: 'header', name: 'idempotency-key', required: true }));
     expect(place.security).toEqual([{ bearerAuth: [] }]);
+    expect(place.responses['201'].headers.Location).toBeDefined();
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 

@@ -137,10 +137,16 @@ describe('seed', () => {
       INSERT INTO orders (id, buyer_id, status, total_paise, idempotency_key, request_hash, created_at, updated_at)
         VALUES (1, 1, 'CREATED', 100, 'k', 'h', 0, 0);
       INSERT INTO order_items VALUES (1, 1, 1, 1, 100);
-      INSERT INTO order_events (order_id, status, at) VALUES (1, 'CREATED', 0);`);
+      INSERT INTO order_events (order_id, status, at) VALUES (1, 'CREATED', 0);
+      INSERT INTO refresh_tokens (user_id, family_id, token_hash, created_at, expires_at) VALUES (1, 'f', 'h', 0, 1);`);
     resetDatabase(b);
     expect(isEmpty(b)).toBe(true);
-    for (const table of ['orders', 'order_items', 'order_events', 'reviews', 'products', 'sellers', 'users', 'categories']) {
+    const tables = b.sqlite
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' AND name NOT LIKE 'products_fts%'`)
+      .pluck()
+      .all() as string[];
+    expect(tables).toEqual(expect.arrayContaining(['orders', 'refresh_tokens', 'users']));
+    for (const table of tables) {
       expect(count(b, `SELECT count(*) FROM ${table}`)).toBe(0);
     }
     expect(count(b, `SELECT count(*) FROM products_fts WHERE products_fts MATCH 'boAt'`)).toBe(0);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import {
   getNamedType,
+  isAbstractType,
   Kind,
   parse,
   print,
@@ -64,7 +65,14 @@ function analyze(schema: GraphQLSchema, query: string, operationName: string | u
       Field() {
         const field = typeInfo.getFieldDef();
         const type = field && getNamedType(field.type);
-        if (isPrivate(field?.astNode) || isPrivate(type?.astNode) || isPrivate(typeInfo.getParentType()?.astNode)) {
+        // An interface or union is as private as the most private type it may turn out to be (node(id: "ord_…")).
+        const possible = type && isAbstractType(type) ? schema.getPossibleTypes(type) : [];
+        if (
+          isPrivate(field?.astNode) ||
+          isPrivate(type?.astNode) ||
+          isPrivate(typeInfo.getParentType()?.astNode) ||
+          possible.some((t) => isPrivate(t.astNode))
+        ) {
           scope = 'PRIVATE';
         }
       },
@@ -76,7 +84,7 @@ function analyze(schema: GraphQLSchema, query: string, operationName: string | u
   return { hash, isQuery: true, scope };
 }
 
-function isPrivate(node: ASTNode | null | undefined): boolean {
+export function isPrivate(node: ASTNode | null | undefined): boolean {
   if (!node || !('directives' in node) || !node.directives) return false;
   return node.directives.some(
     (d) =>

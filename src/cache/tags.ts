@@ -15,6 +15,8 @@ export const ALL_CATEGORIES = 'Category:list';
 export interface RequestCache {
   /** Tags collected while executing, for the response being built. */
   readonly tags: Set<string>;
+  /** Set when an object of a PRIVATE type was resolved: the response must never be stored under a shared key. */
+  sawPrivate: boolean;
   tag(...tags: string[]): void;
   /** Makes every cached response holding any of the tags stale, at once. */
   invalidate(...tags: string[]): void;
@@ -24,6 +26,7 @@ export function createRequestCache(store: ResponseCacheStore | null): RequestCac
   const tags = new Set<string>();
   return {
     tags,
+    sawPrivate: false,
     tag: (...more) => {
       for (const t of more) tags.add(t);
     },

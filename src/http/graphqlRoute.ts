@@ -17,6 +17,7 @@ import type { CacheEntry, ResponseCacheStore } from '../cache/store.js';
 import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
 import { RateLimitedError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ThrottleStatus } from '../plugins/rateLimit/index.js';
 import { isCsrfSafe, readOperation } from './graphqlRequest.js';
 
 export interface ResponseCacheRoute {
@@ -76,10 +77,14 @@ export function graphqlRoute(
       if (!(err instanceof RateLimitedError)) throw err;
       const { http, ...extensions } = err.extensions as { http: { status: number; headers: Map<string, string> } };
       for (const [k, v] of http.headers) void reply.header(k, v);
-      return reply.code(429).header('x-cache', 'BYPASS').send({ errors: [{ message: err.message, extensions }] });
+      const refused = costExtension(entry.requestedCost, 0, await deps.rateLimiter.status(caller));
+      return reply
+        .code(429)
+        .header('x-cache', 'BYPASS')
+        .send({ errors: [{ message: err.message, extensions }], extensions: { cost: refused } });
     }
     const now = deps.clock();
-    const cost = { requestedQueryCost: entry.requestedCost, actualQueryCost: entry.actualCost, limit: deps.config.maxQueryCost, throttleStatus };
+    const cost = costExtension(entry.requestedCost, entry.actualCost, throttleStatus);
     void reply
       .header('content-type', 'application/json; charset=utf-8')
       .header('x-cache', 'HIT')
@@ -88,6 +93,11 @@ export function graphqlRoute(
     if (entry.scope === 'PUBLIC') void reply.header('cache-tag', entry.tags.join(','));
     metrics.responseCache.inc({ result: 'hit' });
     return `{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`;
+  }
+
+  /** The contract's `extensions.cost`, as the query-cost plugin reports it on executed operations. */
+  function costExtension(requestedQueryCost: number, actualQueryCost: number, throttleStatus: ThrottleStatus) {
+    return { requestedQueryCost, actualQueryCost, limit: deps.config.maxQueryCost, throttleStatus };
   }
 
   /** Runs a miss through Apollo and stores what may be stored. */
@@ -133,7 +143,8 @@ function toEntry(res: HTTPGraphQLResponse, body: string, ctx: Context, doc: Docu
   const policy = /max-age=(\d+), (public|private)/.exec(res.headers.get('cache-control') ?? '');
   if (!policy || Number(policy[1]) <= 0) return null;
   const scope = policy[2] === 'private' ? 'PRIVATE' : 'PUBLIC';
-  if (scope === 'PRIVATE' && doc.scope === 'PUBLIC') return null; // the key is shared; the data is not
+  // The key is shared but the data is not: never store it.
+  if ((scope === 'PRIVATE' || ctx.cache.sawPrivate) && doc.scope === 'PUBLIC') return null;
   const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown; extensions?: { cost?: { requestedQueryCost: number; actualQueryCost: number } } };
   if (parsed.errors || parsed.data === undefined || !parsed.extensions?.cost) return null;
   const maxAge = Number(policy[1]);

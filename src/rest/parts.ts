@@ -60,6 +60,7 @@ const ERRORS: Record<number, string> = {
 };
 
 const etagHeader = { ETag: { type: 'string', description: 'A weak validator of the body, for If-None-Match.' } };
+const locationHeader = { Location: { type: 'string', description: 'The path of what was created.' } };
 
 /**
  * A route's responses: the success schema, 304 for GETs, and the errors it can give. 400, 401 (a bad token) and
@@ -72,7 +73,12 @@ export function responses(
   opts: { get?: boolean; errors?: number[] } = {},
 ): Schema {
   const out: Schema = {
-    [status]: { description, ...(opts.get && { headers: etagHeader }), $ref: `${body}#` },
+    [status]: {
+      description,
+      ...(opts.get && { headers: etagHeader }),
+      ...(status === 201 && { headers: locationHeader }),
+      $ref: `${body}#`,
+    },
   };
   if (opts.get) out[304] = { description: 'Not Modified: If-None-Match matched the current ETag.', type: 'null' };
   for (const code of new Set([400, 401, ...(opts.errors ?? []), 429])) out[code] = errorResponse(ERRORS[code]!);
