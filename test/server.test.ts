@@ -38,6 +38,14 @@ describe('operational routes', () => {
     expect(res.status).toBe(413);
   });
 
+  it('a browser GET of /graphql gets Apollo Sandbox in development', async () => {
+    const server = await startServer({ NODE_ENV: 'development' });
+    const res = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toMatch(/sandbox/i);
+  });
+
   it('queries work over GET; mutations are not accepted by GET', async () => {
     const server = await startServer();
     const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ categories { slug } }')}`, {
@@ -45,6 +53,9 @@ describe('operational routes', () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as any).data.categories.length).toBeGreaterThan(5);
+    const mutation = encodeURIComponent('mutation { logOut(refreshToken: "x") }');
+    const refused = await fetch(`${server.url}/graphql?query=${mutation}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(refused.status).toBe(405);
   });
 });
 
