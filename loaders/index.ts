@@ -8,7 +8,9 @@ import * as productData from '../src/data/products.js';
 import * as reviewData from '../src/data/reviews.js';
 import type { Db } from '../src/db/index.js';
 import type { PageRequest } from '../src/pagination.js';
-import { aggregate, byKey, groupedBy, pagesBy } from './batch.js';
+import { aggregate, byKey, groupedBy, pagesBy, type LoaderOptions } from './batch.js';
+
+export type { LoaderOptions } from './batch.js';
 
 export interface ProductPageArgs extends PageRequest {
   parent: productData.ProductParent;
@@ -19,38 +21,62 @@ export interface ReviewPageArgs extends PageRequest {
   order: reviewData.ReviewOrder;
 }
 
-export function createLoaders(db: Db) {
-  const id = (row: { id: number }) => row.id;
-  return {
-    product: byKey((ids) => productData.productsByIds(db, ids), id),
-    review: byKey((ids) => reviewData.reviewsByIds(db, ids), id),
-    seller: byKey((ids) => catalog.sellersByIds(db, ids), id),
-    category: byKey((ids) => catalog.categoriesByIds(db, ids), id),
-    user: byKey((ids) => catalog.usersByIds(db, ids), id),
-    /** User.seller: the seller a SELLER user runs. */
-    sellerByOwner: byKey((ids) => catalog.sellersByOwnerIds(db, ids), (s) => s.ownerUserId),
+const id = (row: { id: number }) => row.id;
 
-    /** Seller.products and Category.products pages. */
-    productPage: pagesBy(({ parent, ...page }: ProductPageArgs, ids) =>
-      productData.productPagesByParent(db, parent, ids, page),
-    ),
-    /** Product.reviews and User.reviews pages. */
-    reviewPage: pagesBy(({ parent, order, ...page }: ReviewPageArgs, ids) =>
-      reviewData.reviewPagesByParent(db, parent, ids, order, page),
-    ),
+/** How each loader is made; `createLoaders` makes one the first time a request asks for it. */
+const FACTORIES = {
+  product: (db: Db, o: LoaderOptions) => byKey((ids) => productData.productsByIds(db, ids), id, o),
+  review: (db: Db, o: LoaderOptions) => byKey((ids) => reviewData.reviewsByIds(db, ids), id, o),
+  seller: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.sellersByIds(db, ids), id, o),
+  category: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.categoriesByIds(db, ids), id, o),
+  user: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.usersByIds(db, ids), id, o),
+  /** User.seller: the seller a SELLER user runs. */
+  sellerByOwner: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.sellersByOwnerIds(db, ids), (s) => s.ownerUserId, o),
 
-    sellerRating: aggregate((ids) => productData.sellerRatings(db, ids), null),
-    productCountBySeller: aggregate((ids) => productData.productCountsByParent(db, 'sellerId', ids), 0),
-    productCountByCategory: aggregate((ids) => productData.productCountsByParent(db, 'categoryId', ids), 0),
-    reviewCountByAuthor: aggregate((ids) => reviewData.reviewCountsByAuthor(db, ids), 0),
+  /** Seller.products and Category.products pages. */
+  productPage: (db: Db, o: LoaderOptions) =>
+    pagesBy(({ parent, ...page }: ProductPageArgs, ids) => productData.productPagesByParent(db, parent, ids, page), o),
+  /** Product.reviews and User.reviews pages. */
+  reviewPage: (db: Db, o: LoaderOptions) =>
+    pagesBy(({ parent, order, ...page }: ReviewPageArgs, ids) => reviewData.reviewPagesByParent(db, parent, ids, order, page), o),
 
-    order: byKey((ids) => orderData.ordersByIds(db, ids), id),
-    orderItems: groupedBy((ids) => orderData.itemsByOrderIds(db, ids), (i) => i.orderId),
-    orderEvents: groupedBy((ids) => orderData.eventsByOrderIds(db, ids), (e) => e.orderId),
-    /** User.orders pages. */
-    orderPage: pagesBy((page: PageRequest, ids) => orderData.orderPagesByBuyer(db, ids, page)),
-    orderCountByBuyer: aggregate((ids) => orderData.orderCountsByBuyer(db, ids), 0),
-  };
+  sellerRating: (db: Db, o: LoaderOptions) => aggregate((ids) => productData.sellerRatings(db, ids), null, o),
+  productCountBySeller: (db: Db, o: LoaderOptions) => aggregate((ids) => productData.productCountsByParent(db, 'sellerId', ids), 0, o),
+  productCountByCategory: (db: Db, o: LoaderOptions) => aggregate((ids) => productData.productCountsByParent(db, 'categoryId', ids), 0, o),
+  reviewCountByAuthor: (db: Db, o: LoaderOptions) => aggregate((ids) => reviewData.reviewCountsByAuthor(db, ids), 0, o),
+
+  order: (db: Db, o: LoaderOptions) => byKey((ids) => orderData.ordersByIds(db, ids), id, o),
+  orderItems: (db: Db, o: LoaderOptions) => groupedBy((ids) => orderData.itemsByOrderIds(db, ids), (i) => i.orderId, o),
+  orderEvents: (db: Db, o: LoaderOptions) => groupedBy((ids) => orderData.eventsByOrderIds(db, ids), (e) => e.orderId, o),
+  /** User.orders pages. */
+  orderPage: (db: Db, o: LoaderOptions) => pagesBy((page: PageRequest, ids) => orderData.orderPagesByBuyer(db, ids, page), o),
+  orderCountByBuyer: (db: Db, o: LoaderOptions) => aggregate((ids) => orderData.orderCountsByBuyer(db, ids), 0, o),
+};
+
+export type Loaders = { readonly [K in keyof typeof FACTORIES]: ReturnType<(typeof FACTORIES)[K]> };
+
+/**
+ * A request's loaders, each built on first use: a request, or a subscription (which keeps its context as long as it
+ * lives), pays only for the few it touches, not for all of them. The getters live on the prototype; the first read
+ * of one puts the loader on the instance itself.
+ */
+class LoaderSet {
+  constructor(
+    readonly db: Db,
+    readonly options: LoaderOptions,
+  ) {}
+}
+for (const [name, make] of Object.entries(FACTORIES)) {
+  Object.defineProperty(LoaderSet.prototype, name, {
+    get(this: LoaderSet) {
+      const loader = make(this.db, this.options);
+      Object.defineProperty(this, name, { value: loader, enumerable: true });
+      return loader;
+    },
+  });
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/** @param options `{ batch: false }` only for the unoptimized baseline (OPTIMIZATIONS=off). */
+export function createLoaders(db: Db, options: LoaderOptions = {}): Loaders {
+  return new LoaderSet(db, options) as unknown as Loaders;
+}

@@ -64,7 +64,7 @@ export interface AuthDeps {
 export function createContext(deps: AppDeps, viewer: Viewer | null, request: RequestInfo): Context {
   return {
     viewer,
-    loaders: createLoaders(deps.database.db),
+    loaders: createLoaders(deps.database.db, { batch: deps.config.optimizations }),
     db: deps.database.db,
     config: deps.config,
     request,

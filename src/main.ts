@@ -5,7 +5,6 @@
 import { isEmpty, seedDatabase } from '../seed/seed.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase } from './db/index.js';
-import { createMetrics } from './observability/metrics.js';
 import { createApp } from './server.js';
 
 function readConfig(): Config {
@@ -19,9 +18,8 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const metrics = createMetrics();
-const database = openDatabase(config.databasePath, () => metrics.sqlStatements.inc());
-const app = await createApp(config, database, { metrics });
+const database = openDatabase(config.databasePath);
+const app = await createApp(config, database);
 const log = app.fastify.log;
 
 if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');

@@ -8,6 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { resolvers } from '../resolvers/index.js';
 import type { Config } from './config/index.js';
 import compress from '@fastify/compress';
@@ -17,10 +18,15 @@ import { authenticate, createAccessTokens } from './auth/tokens.js';
 import { createContext, type AppDeps, type Clock, type Context } from './context.js';
 import type { Database } from './db/index.js';
 import { createFormatError } from './graphql/formatError.js';
+import { jitGateway } from './graphql/executor.js';
 import { loadTypeDefs } from './graphql/schema.js';
 import { registerOpsRoutes } from './http/ops.js';
 import { REST_PREFIX, restPlugin } from './rest/index.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { observabilityPlugin, recordCost } from './observability/plugin.js';
+import { countRateLimited } from './observability/rateLimit.js';
+import { lazyChildLogger } from './observability/lazyLogger.js';
+import { registerRequestLog } from './observability/requestLog.js';
 import { createMemoryPubSub } from './pubsub/index.js';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createDocumentAnalyzer } from './cache/document.js';
@@ -50,6 +56,8 @@ export interface App {
 export interface AppOptions {
   /** @default a fresh registry */
   metrics?: Metrics;
+  /** Where log lines go (tests capture them). @default stdout */
+  logStream?: DestinationStream;
   /** @default Date.now */
   clock?: Clock;
 }
@@ -58,10 +66,16 @@ export async function createApp(config: Config, database: Database, options: App
   const metrics = options.metrics ?? createMetrics();
   const production = config.env === 'production';
   const fastify = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(options.logStream && { stream: options.logStream }),
+    },
     bodyLimit: BODY_LIMIT,
     // Our onResponse hook writes the one line per request; fastify's own two lines are off.
     logController: new LogController({ disableRequestLogging: true }),
+    // A request's child logger is made only if something logs through it (src/observability/lazyLogger.ts).
+    childLoggerFactory: lazyChildLogger,
     return503OnClosing: true,
     // Behind a proxy we run, req.ip (the anonymous rate-limit key) comes from X-Forwarded-For.
     trustProxy: config.trustProxy,
@@ -76,7 +90,7 @@ export async function createApp(config: Config, database: Database, options: App
     auth: { tokens: createAccessTokens(config.jwtSecret, clock), loginThrottle: createMemoryLoginThrottle() },
     pubsub: createMemoryPubSub(),
     responseCache: config.responseCache ? createMemoryCacheStore(config.cacheMaxBytes) : null,
-    rateLimiter: createRateLimiter(config, createMemoryBucketStore(), clock),
+    rateLimiter: countRateLimited(createRateLimiter(config, createMemoryBucketStore(), clock), metrics),
   };
   const limits = queryLimits(config);
 
@@ -108,7 +122,8 @@ export async function createApp(config: Config, database: Database, options: App
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
   const apq = new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
   const apollo = new ApolloServer<Context>({
-    schema,
+    // OPTIMIZATIONS=on executes with graphql-jit, through Apollo's gateway interface (src/graphql/executor.ts).
+    ...(config.optimizations ? { gateway: jitGateway(schema) } : { schema }),
     persistedQueries: { cache: apq },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !production,
@@ -116,7 +131,8 @@ export async function createApp(config: Config, database: Database, options: App
     plugins: [
       fastifyApolloDrainPlugin(fastify),
       drainSubscriptions(subscriptions),
-      queryCostPlugin({ limits, rateLimiter: deps.rateLimiter }),
+      queryCostPlugin({ limits, rateLimiter: deps.rateLimiter, onCost: recordCost }),
+      observabilityPlugin(metrics, limits),
       ...(deps.responseCache ? [entityTagPlugin(schema)] : []),
     ],
     // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
@@ -140,12 +156,9 @@ export async function createApp(config: Config, database: Database, options: App
   registerOpsRoutes(fastify, database, metrics);
   await fastify.register(restPlugin, { prefix: REST_PREFIX, deps });
 
-  // One log line and one histogram sample per request.
-  fastify.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe({ route, method: req.method, status: reply.statusCode }, reply.elapsedTime / 1000);
-    req.log.info({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
-  });
+  // One log line and one histogram sample per request; SQL and WebSocket counts are read at scrape time.
+  registerRequestLog(fastify, metrics);
+  metrics.observe({ sqlStatements: () => database.stats.statements, subscriptions: () => subscriptions.stats() });
 
   return {
     fastify,

@@ -43,6 +43,11 @@ export interface Config {
   responseCache: boolean;
   /** Bound on the in-process response cache. @default 67_108_864 (64 MiB) */
   cacheMaxBytes: number;
+  /**
+   * Execute with graphql-jit and batch lookups with DataLoader. `off` runs graphql-js's stock executor and loaders
+   * that neither batch nor cache: the baseline the benchmarks measure the optimizations against. @default true
+   */
+  optimizations: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -142,5 +147,6 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: origins(env.CORS_ORIGINS),
     responseCache: toggle(env, 'RESPONSE_CACHE', true),
     cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
+    optimizations: toggle(env, 'OPTIMIZATIONS', true),
   };
 }

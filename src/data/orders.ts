@@ -2,7 +2,7 @@
  * All SQL about orders. The write paths run inside one transaction each (the caller's `tx`): stock is taken by a
  * conditional UPDATE (`stock >= quantity`), so no interleaving, in this process or another, can oversell.
  */
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import {
   orderEvents,
@@ -15,21 +15,15 @@ import {
   type OrderStatus,
 } from '../db/schema.js';
 import type { PageRequest } from '../pagination.js';
+import { rowsByIds } from './byIds.js';
 import { countsByParent, windowedPage, type Ordering } from './keyset.js';
 
 export const ORDER_ORDER: Ordering = { columns: [orders.createdAt, orders.id], desc: true };
 
-export function ordersByIds(db: Db, ids: readonly number[]): OrderRow[] {
-  return db.select().from(orders).where(inArray(orders.id, [...ids])).all();
-}
-
-export function itemsByOrderIds(db: Db, ids: readonly number[]): OrderItemRow[] {
-  return db.select().from(orderItems).where(inArray(orderItems.orderId, [...ids])).all();
-}
-
-export function eventsByOrderIds(db: Db, ids: readonly number[]): OrderEventRow[] {
-  return db.select().from(orderEvents).where(inArray(orderEvents.orderId, [...ids])).orderBy(asc(orderEvents.id)).all();
-}
+export const ordersByIds = rowsByIds<OrderRow>(orders, orders.id);
+export const itemsByOrderIds = rowsByIds<OrderItemRow>(orderItems, orderItems.orderId);
+/** Oldest first. */
+export const eventsByOrderIds = rowsByIds<OrderEventRow>(orderEvents, orderEvents.orderId, orderEvents.id);
 
 export function orderPagesByBuyer(db: Db, buyerIds: readonly number[], page: PageRequest): Map<number, OrderRow[]> {
   return windowedPage<OrderRow>(db, orders, orders.buyerId, buyerIds, ORDER_ORDER, page);

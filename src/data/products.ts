@@ -4,6 +4,7 @@ import type { Db } from '../db/index.js';
 import { productsFts } from '../db/fts.js';
 import { products, type ProductRow } from '../db/schema.js';
 import type { PageRequest, SortKey } from '../pagination.js';
+import { rowsByIds } from './byIds.js';
 import { after, countsByParent, orderBy, windowedPage, type Ordering } from './keyset.js';
 
 /** Orders served from an index each. POPULAR (most reviewed first) is RELEVANCE when there is no search. */
@@ -66,9 +67,7 @@ function where(filter: ProductFilter, includeMatch: boolean): SQL | undefined {
   );
 }
 
-export function productsByIds(db: Db, ids: readonly number[]): ProductRow[] {
-  return db.select().from(products).where(inArray(products.id, [...ids])).all();
-}
+export const productsByIds = rowsByIds<ProductRow>(products, products.id);
 
 /** One page of the catalog: `page.first + 1` rows, so the caller can tell whether there is a next page. */
 export function findProducts(db: Db, filter: ProductFilter, order: ProductOrder, page: PageRequest): ListedProduct[] {

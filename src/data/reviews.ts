@@ -1,8 +1,9 @@
 /** All SQL about reviews: by id, a page per product or per author (windowed), counts per author. */
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { products, reviews, type ReviewRow } from '../db/schema.js';
 import type { PageRequest, SortKey } from '../pagination.js';
+import { rowsByIds } from './byIds.js';
 import { countsByParent, windowedPage, type Ordering } from './keyset.js';
 
 export const REVIEW_ORDERS = {
@@ -17,9 +18,7 @@ export function reviewSortKey(order: ReviewOrder, r: ReviewRow): SortKey {
   return [order === 'NEWEST' ? r.createdAt : r.rating, r.id];
 }
 
-export function reviewsByIds(db: Db, ids: readonly number[]): ReviewRow[] {
-  return db.select().from(reviews).where(inArray(reviews.id, [...ids])).all();
-}
+export const reviewsByIds = rowsByIds<ReviewRow>(reviews, reviews.id);
 
 export type ReviewParent = 'productId' | 'authorId';
 

@@ -41,6 +41,7 @@ export function openDatabase(path: string, onStatement?: () => void): Database {
       onStatement?.();
     },
   });
+  cacheStatements(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
@@ -60,4 +61,25 @@ export function openDatabase(path: string, onStatement?: () => void): Database {
       sqlite.close();
     },
   };
+}
+
+/**
+ * Reuses prepared statements by SQL text: drizzle asks the driver to prepare every query it runs, and preparing is
+ * a measurable share of a request. A reused statement is reset to the driver's default modes first, since callers
+ * switch `raw`/`pluck`/`expand` on the statement object itself.
+ */
+function cacheStatements(sqlite: BetterSqlite3.Database, max = 1000): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      if (statement.reader) statement.raw(false).pluck(false).expand(false);
+      return statement;
+    }
+    statement = prepare(source);
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    cache.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }

@@ -6,6 +6,7 @@
  * (single flight) and is stored when it has no errors, Apollo's computed cache policy allows it, and none of its
  * tags was invalidated while it ran. Public responses carry `Cache-Tag` for CDN purges; hits carry `Age`.
  */
+import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
@@ -18,6 +19,7 @@ import { createContext, type AppDeps, type Context, type Viewer } from '../conte
 import { RateLimitedError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ThrottleStatus } from '../plugins/rateLimit/index.js';
+import { factsOf, linkContext, operationNameOf, recordOperation } from '../observability/requestFacts.js';
 import { isCsrfSafe, readOperation } from './graphqlRequest.js';
 
 export interface ResponseCacheRoute {
@@ -30,6 +32,9 @@ export interface ResponseCacheRoute {
 type XCache = 'HIT' | 'MISS' | 'BYPASS';
 const viewers = new WeakMap<FastifyRequest, Viewer | null>();
 
+/** How many request shapes keep their computed cache key (a repeated request then skips canonical JSON and sha256). */
+const KEY_MEMO_ENTRIES = 10_000;
+
 export function graphqlRoute(
   apollo: ApolloServer<Context>,
   deps: AppDeps,
@@ -37,11 +42,31 @@ export function graphqlRoute(
   cache: ResponseCacheRoute | null,
 ): RouteHandlerMethod {
   const flights = createSingleFlight<HTTPGraphQLResponse | null>();
+  const counted = { hit: metrics.responseCache.labels({ result: 'hit' }), miss: metrics.responseCache.labels({ result: 'miss' }) };
+  const keys = new Map<string, string>();
+
+  /**
+   * `cacheKey`, memoized on the request as sent: the same document analysis, operation name, variables (their JSON
+   * as received, so another key order is another memo entry for the same canonical key) and scope.
+   */
+  const keyFor = (doc: DocumentInfo, operationName: string | undefined, variables: unknown, viewer: Viewer | null): string => {
+    const scope = doc.scope === 'PRIVATE' ? `user:${viewer?.id ?? 'anonymous'}` : 'public';
+    const memo = `${doc.hash}\n${operationName ?? ''}\n${scope}\n${variables === undefined ? '' : JSON.stringify(variables)}`;
+    let key = keys.get(memo);
+    if (key === undefined) {
+      key = cacheKey(doc, operationName, variables, viewer);
+      if (keys.size >= KEY_MEMO_ENTRIES) keys.clear();
+      keys.set(memo, key);
+    }
+    return key;
+  };
 
   /** Builds the request's context; a bad token is UNAUTHENTICATED (401) from here, before parsing. */
   const contextFor = async (req: FastifyRequest): Promise<Context> => {
     const viewer = viewers.has(req) ? viewers.get(req)! : await authenticate(deps.auth.tokens, req.headers.authorization);
-    return createContext(deps, viewer, { ip: req.ip, requestId: req.id });
+    const ctx = createContext(deps, viewer, { ip: req.ip, requestId: req.id });
+    linkContext(ctx, req);
+    return ctx;
   };
 
   async function execute(req: FastifyRequest, onContext?: (ctx: Context) => void): Promise<HTTPGraphQLResponse> {
@@ -60,15 +85,17 @@ export function graphqlRoute(
   async function send(reply: FastifyReply, res: HTTPGraphQLResponse, xCache: XCache) {
     for (const [k, v] of res.headers) void reply.header(k, v);
     void reply.header('x-cache', xCache).code(res.status ?? 200);
-    if (xCache !== 'BYPASS') metrics.responseCache.inc({ result: xCache.toLowerCase() });
+    if (xCache === 'MISS') counted.miss.inc();
     if (res.body.kind === 'complete') return res.body.string;
     const chunks: string[] = [];
     for await (const chunk of res.body.asyncIterator) chunks.push(chunk);
     return chunks.join('');
   }
 
-  async function serveHit(req: FastifyRequest, reply: FastifyReply, entry: CacheEntry, viewer: Viewer | null) {
+  async function serveHit(req: FastifyRequest, reply: FastifyReply, entry: CacheEntry, viewer: Viewer | null, operation: string) {
     const caller = { viewer, request: { ip: req.ip } };
+    const facts = factsOf(req);
+    recordOperation(facts, operation);
     let throttleStatus;
     try {
       await deps.rateLimiter.spend(caller, entry.requestedCost);
@@ -85,13 +112,14 @@ export function graphqlRoute(
     }
     const now = deps.clock();
     const cost = costExtension(entry.requestedCost, entry.actualCost, throttleStatus);
+    facts.cost = { requested: entry.requestedCost, actual: entry.actualCost };
     void reply
       .header('content-type', 'application/json; charset=utf-8')
       .header('x-cache', 'HIT')
       .header('age', String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))))
       .header('cache-control', `max-age=${Math.max(0, Math.floor((entry.expiresAt - now) / 1000))}, ${entry.scope.toLowerCase()}`);
     if (entry.scope === 'PUBLIC') void reply.header('cache-tag', entry.tags.join(','));
-    metrics.responseCache.inc({ result: 'hit' });
+    counted.hit.inc();
     return `{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`;
   }
 
@@ -117,6 +145,11 @@ export function graphqlRoute(
     const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
     const doc = query === undefined ? null : cache.analyze(query, op.operationName);
     if (!doc?.isQuery) return send(reply, await execute(req), 'BYPASS');
+    // A persisted query sent with its text registers it, as Apollo would, even when the cache answers (else the
+    // client would send the text on every load); a hash that does not match the text is Apollo's to refuse.
+    if (op.query !== undefined && op.persistedHash !== undefined && !(await persist(cache.apq, op.query, op.persistedHash))) {
+      return send(reply, await execute(req), 'BYPASS');
+    }
     let viewer: Viewer | null;
     try {
       viewer = await authenticate(deps.auth.tokens, req.headers.authorization);
@@ -125,15 +158,16 @@ export function graphqlRoute(
     }
     viewers.set(req, viewer);
 
-    const key = cacheKey(doc, op.operationName, op.variables, viewer);
+    const key = keyFor(doc, op.operationName, op.variables, viewer);
     const hit = cache.store.get(key, deps.clock());
-    if (hit) return serveHit(req, reply, hit, viewer);
+    const name = () => operationNameOf(doc, query!, op.operationName);
+    if (hit) return serveHit(req, reply, hit, viewer, name());
     const flight = flights(key, () => executeAndStore(req, key, doc));
     if (flight.leader) return send(reply, (await flight.result)!, 'MISS');
     // Waited for an identical request: serve what it stored, or run our own if it stored nothing.
     await flight.result.catch(() => null);
     const stored = cache.store.get(key, deps.clock());
-    return stored ? serveHit(req, reply, stored, viewer) : send(reply, await execute(req), 'MISS');
+    return stored ? serveHit(req, reply, stored, viewer, name()) : send(reply, await execute(req), 'MISS');
   };
 }
 
@@ -158,6 +192,14 @@ function toEntry(res: HTTPGraphQLResponse, body: string, ctx: Context, doc: Docu
     maxAge,
     scope: doc.scope === 'PRIVATE' ? 'PRIVATE' : scope,
   };
+}
+
+/** Stores `query` under `hash` in Apollo's APQ store when the hash is the query's sha256; false when it is not. */
+async function persist(apq: KeyValueCache<string>, query: string, hash: string): Promise<boolean> {
+  if ((await apq.get(`apq:${hash}`)) === query) return true;
+  if (createHash('sha256').update(query).digest('hex') !== hash) return false;
+  await apq.set(`apq:${hash}`, query);
+  return true;
 }
 
 function searchOf(url: string): string {

@@ -1,15 +1,50 @@
-/** Prometheus metrics (prom-client), one registry per app so tests can run several apps in one process. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+/**
+ * Prometheus metrics (prom-client), one registry per app so tests can run several apps in one process.
+ *
+ * Counters that the hot path would otherwise bump per event (SQL statements) and gauges of live state (WebSocket
+ * connections, subscriptions) are read at scrape time from the sources the app registers with `observe`, so they
+ * cost nothing between scrapes.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the app exposes for scrape-time metrics. */
+export interface MetricSources {
+  /** Statements the database has executed since it opened (`database.stats.statements`). */
+  sqlStatements(): number;
+  /** The WebSocket server's counts (`app.subscriptions.stats()`). */
+  subscriptions(): { sockets: number; subscriptions: number };
+}
+
+/**
+ * Operation names come from clients: past this many distinct names, further ones are counted as `(other)`, so a
+ * client sending random names cannot grow the registry without bound.
+ */
+const MAX_OPERATION_LABELS = 200;
 
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  let sources: MetricSources | null = null;
+  let sqlSeen = 0;
+  const operations = new Set<string>();
+
   return {
     registry,
+    /** Registers the sources of the scrape-time metrics (once the app has its database and WebSocket server). */
+    observe(from: MetricSources) {
+      sources = from;
+      sqlSeen = from.sqlStatements();
+    },
     sqlStatements: new Counter({
       name: 'sql_statements_total',
       help: 'SQL statements executed against the database.',
       registers: [registry],
+      collect() {
+        if (!sources) return;
+        const now = sources.sqlStatements();
+        if (now > sqlSeen) this.inc(now - sqlSeen);
+        sqlSeen = now;
+      },
     }),
     responseCache: new Counter({
       name: 'response_cache_requests_total',
@@ -19,11 +54,46 @@ export function createMetrics() {
     }),
     httpDuration: new Histogram({
       name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by route and status.',
-      labelNames: ['route', 'method', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      help: 'HTTP request duration by operation (the GraphQL operation name, else the route) and status.',
+      labelNames: ['operation', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    refused: new Counter({
+      name: 'graphql_refused_total',
+      help: 'Operations refused with QUERY_TOO_COMPLEX before running, by the limit they broke.',
+      labelNames: ['limit'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'rate_limited_total',
+      help: 'Requests refused with RATE_LIMITED (GraphQL, cache hits, REST, subscription starts).',
+      registers: [registry],
+    }),
+    webSockets: new Gauge({
+      name: 'websocket_connections',
+      help: 'Open WebSocket connections.',
+      registers: [registry],
+      collect() {
+        if (sources) this.set(sources.subscriptions().sockets);
+      },
+    }),
+    subscriptions: new Gauge({
+      name: 'graphql_subscriptions',
+      help: 'Active GraphQL subscriptions across all WebSocket connections.',
+      registers: [registry],
+      collect() {
+        if (sources) this.set(sources.subscriptions().subscriptions);
+      },
+    }),
+    /** The label for an operation name: bounded in length and in how many distinct values the registry holds. */
+    operationLabel(name: string): string {
+      const label = name.slice(0, 100);
+      if (operations.has(label)) return label;
+      if (operations.size >= MAX_OPERATION_LABELS) return '(other)';
+      operations.add(label);
+      return label;
+    },
   };
 }
 

@@ -35,6 +35,8 @@ export interface CostExtension {
 export interface QueryCostOptions {
   limits: QueryLimits;
   rateLimiter: RateLimiter;
+  /** Told each operation's `extensions.cost` as it is answered (the request log line). */
+  onCost?(ctx: Context, cost: CostExtension): void;
 }
 
 /** What the guard knows about one operation. */
@@ -47,7 +49,7 @@ interface Costing {
   charged: boolean;
 }
 
-export function queryCostPlugin({ limits, rateLimiter }: QueryCostOptions): ApolloServerPlugin<Context> {
+export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOptions): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request, contextValue: ctx }) {
       const batch = batchOf(request.http?.body);
@@ -91,6 +93,7 @@ export function queryCostPlugin({ limits, rateLimiter }: QueryCostOptions): Apol
           if (!costing) return;
           const cost = await settle(rc, costing);
           body.singleResult.extensions = { ...body.singleResult.extensions, cost };
+          onCost?.(ctx, cost);
         },
       };
 

@@ -1,0 +1,108 @@
+/**
+ * One HTTP scenario measured against its ceiling: the real server's response is recorded and handed to the
+ * ceiling, then the same load (autocannon in a child process, same connections and duration) runs against the
+ * server and against the ceiling, each after a warm-up. SQL statements per request come from the server's
+ * `sql_statements_total`, read before and after the timed run.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Ceiling } from './ceiling.js';
+import type { LoadResult, LoadSpec } from './load.js';
+import { ROOT, type RunningServer } from './server.js';
+
+const run = promisify(execFile);
+
+export interface LoadOptions {
+  connections: number;
+  /** Seconds of the timed run. */
+  duration: number;
+  /** Seconds of load before it, not counted. */
+  warmup: number;
+}
+
+/** Runs autocannon in a child process. */
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], {
+    cwd: ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+/** A request as the scenario sends it. */
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  /** Path and query string on the server (`/graphql?…`). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface Measured {
+  server: LoadResult;
+  ceiling: LoadResult;
+  /** server rps / ceiling rps. */
+  ratio: number;
+  /** The framework floor (fastify with the app's plugins, same bytes), when measured, and server rps / its rps. */
+  floor?: LoadResult;
+  floorRatio?: number;
+  sqlPerRequest: number;
+  /** The recorded response's size and `X-Cache`. */
+  bytes: number;
+  xCache: string | null;
+}
+
+/** Sends the request once and returns the response (throws unless it is a 200 without GraphQL errors). */
+export async function once(base: string, r: HttpRequest): Promise<{ body: string; contentType: string; xCache: string | null }> {
+  const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: r.body });
+  const body = await res.text();
+  if (res.status !== 200 || body.includes('"errors"')) throw new Error(`${r.method} ${r.path}: HTTP ${res.status} ${body.slice(0, 300)}`);
+  return { body, contentType: res.headers.get('content-type') ?? 'application/json', xCache: res.headers.get('x-cache') };
+}
+
+export async function measure(
+  key: string,
+  r: HttpRequest,
+  server: RunningServer,
+  ceiling: Ceiling,
+  opts: LoadOptions,
+  floor?: Ceiling,
+): Promise<Measured> {
+  await once(server.url, r); // the second answer is the one load gets (a cache hit, where there is a cache)
+  const recorded = await once(server.url, r);
+  await ceiling.record(`/${key}`, recorded);
+  await floor?.record(`/${key}`, recorded);
+  const spec = (base: string, path: string, duration: number): LoadSpec => ({
+    url: base + path,
+    method: r.method,
+    headers: r.headers,
+    body: r.body,
+    connections: opts.connections,
+    duration,
+  });
+
+  await load(spec(server.url, r.path, opts.warmup));
+  const before = await server.metric('sql_statements_total');
+  const measured = await load(spec(server.url, r.path, opts.duration));
+  const statements = (await server.metric('sql_statements_total')) - before;
+  if (measured.non2xx > 0 || measured.errors > 0) {
+    throw new Error(`${key}: ${measured.non2xx} non-2xx responses and ${measured.errors} errors under load`);
+  }
+
+  await load(spec(ceiling.url, `/${key}`, opts.warmup));
+  const top = await load(spec(ceiling.url, `/${key}`, opts.duration));
+  let framework: LoadResult | undefined;
+  if (floor) {
+    await load(spec(floor.url, `/${key}`, opts.warmup));
+    framework = await load(spec(floor.url, `/${key}`, opts.duration));
+  }
+  return {
+    server: measured,
+    ceiling: top,
+    ratio: measured.rps / top.rps,
+    ...(framework && { floor: framework, floorRatio: measured.rps / framework.rps }),
+    sqlPerRequest: statements / measured.requests,
+    bytes: Buffer.byteLength(recorded.body),
+    xCache: recorded.xCache,
+  };
+}

@@ -1,0 +1,258 @@
+/** The run's results as JSON (the types), markdown (tables and targets) and an SVG bar chart drawn by hand. */
+import type { LoadOptions, Measured } from './measure.js';
+import type { FanoutResult } from './scenarios/fanout.js';
+import type { FlashSaleResult } from './scenarios/flashSale.js';
+import type { ScreenResult } from './scenarios/screens.js';
+
+export interface HttpRow extends Measured {
+  key: string;
+  name: string;
+  setup: string;
+}
+
+/** SQL statements of one category listing at two list sizes. */
+export interface SqlProbe {
+  setup: string;
+  first5: number;
+  first20: number;
+}
+
+export interface RunReport {
+  command: string;
+  date: string;
+  machine: { cpu: string; memoryGiB: number; node: string; loadAverageAtStart: number };
+  catalog: { products: number; seedSeconds: number };
+  load: LoadOptions & { screenUsers: number };
+  http: HttpRow[];
+  sql: SqlProbe[];
+  screens: ScreenResult[];
+  flashSale?: FlashSaleResult;
+  fanout: FanoutResult[];
+  totalSeconds: number;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => `${n.toFixed(n < 10 ? 2 : 1)} ms`;
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+export interface Target {
+  target: string;
+  measured: string;
+  met: boolean;
+  /** How far: the measured value over the target (or under it, for limits). */
+  margin: string;
+}
+
+export function targets(r: RunReport): Target[] {
+  const row = (key: string) => r.http.find((h) => h.key === key);
+  const out: Target[] = [];
+  const cached = row('product-cached');
+  const apq = row('apq-get');
+  if (cached) {
+    out.push({
+      target: 'cached product page ≥ 50% of the ceiling',
+      measured: `${pct(cached.ratio)} (APQ GET ${apq ? pct(apq.ratio) : 'n/a'})`,
+      met: cached.ratio >= 0.5,
+      margin: `${(cached.ratio / 0.5).toFixed(2)}× the target`,
+    });
+  }
+  const on = row('product');
+  const off = row('product-baseline');
+  if (on && off) {
+    const x = on.server.rps / off.server.rps;
+    out.push({ target: 'uncached product page ≥ 1.5× optimizations off', measured: `${x.toFixed(2)}×`, met: x >= 1.5, margin: `${(x / 1.5).toFixed(2)}× the target` });
+  }
+  const rest = r.screens.find((s) => s.way === 'rest');
+  const post = r.screens.find((s) => s.way === 'post');
+  if (rest && post) {
+    const x = post.screensPerSecond / rest.screensPerSecond;
+    out.push({
+      target: 'uncached product page: more screens/s than the REST waterfall',
+      measured: `${int(post.screensPerSecond)} vs ${int(rest.screensPerSecond)} screens/s`,
+      met: x > 1,
+      margin: `${x.toFixed(2)}×`,
+    });
+  }
+  const optimized = r.sql.find((s) => s.setup.startsWith('OPTIMIZATIONS=on'));
+  if (optimized) {
+    const http = optimized.first5 === optimized.first20;
+    out.push({
+      target: 'SQL statements per request independent of list sizes (HTTP)',
+      measured: `category listing: ${optimized.first5} statements at 5 products, ${optimized.first20} at 20; ${r.http
+        .filter((h) => !h.key.endsWith('baseline'))
+        .map((h) => `${h.key} ${h.sqlPerRequest.toFixed(1)}`)
+        .join(', ')} per request${r.flashSale ? `; placeOrder ${r.flashSale.sqlPerRequest.toFixed(1)}` : ''}`,
+      met: http,
+      margin: http ? 'equal at both sizes' : `${optimized.first20 - optimized.first5} more at 20`,
+    });
+  }
+  if (r.fanout.length) {
+    const [small, large] = [r.fanout[0]!, r.fanout.at(-1)!];
+    const perSubscriber = large === small ? 0 : (large.sqlPerUpdate - small.sqlPerUpdate) / (large.subscribers - small.subscribers);
+    const flat = new Set(r.fanout.map((f) => Math.round(f.sqlPerUpdate))).size <= 1;
+    out.push({
+      target: 'SQL statements per update independent of subscribers (fan-out)',
+      measured: `${r.fanout.map((f) => `${int(f.sqlPerUpdate)} at ${int(f.subscribers)}`).join(', ')} subscribers`,
+      met: flat,
+      margin: flat ? 'equal' : `${perSubscriber.toFixed(2)} more per extra subscriber`,
+    });
+  }
+  const biggest = r.fanout.at(-1);
+  if (biggest) {
+    out.push({
+      target: '10,000 subscribers: p99 delivery < 100 ms',
+      measured: `${int(biggest.subscribers)} subscribers: p99 ${ms(biggest.p99)} (p50 ${ms(biggest.p50)}), ${int(biggest.delivered)}/${int(biggest.expected)} delivered`,
+      met: biggest.subscribers >= 10_000 && biggest.p99 < 100 && biggest.delivered === biggest.expected,
+      margin: `${(biggest.p99 / 100).toFixed(2)}× the limit`,
+    });
+    out.push({
+      target: '10,000 subscribers: < 20 KB per connection',
+      measured: `${kb(biggest.bytesPerConnection)} RSS per connection`,
+      met: biggest.subscribers >= 10_000 && biggest.bytesPerConnection < 20 * 1024,
+      margin: `${(biggest.bytesPerConnection / (20 * 1024)).toFixed(2)}× the limit`,
+    });
+  }
+  const f = r.flashSale;
+  if (f) {
+    out.push({
+      target: 'flash sale: zero oversold, ≥ 1,000 orders/s',
+      measured: `${int(f.ordersPerSecond)} orders/s; sold ${f.unitsSold} of ${f.stock}, final stock ${f.finalStock}, oversold ${f.oversold}`,
+      met: f.oversold === 0 && f.unitsSold === f.stock && f.ordersPerSecond >= 1000,
+      margin: `${(f.ordersPerSecond / 1000).toFixed(2)}× the rate`,
+    });
+  }
+  return out;
+}
+
+export function markdown(r: RunReport): string {
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    `\`${r.command}\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.totalSeconds.toFixed(0)} s. Machine: ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
+    `(load average ${r.machine.loadAverageAtStart.toFixed(2)} at the start: the machine is shared). Catalog: ${int(r.catalog.products)} products`,
+    `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s), each server over its own copy. Server: \`node --import tsx src/main.ts\`, NODE_ENV=production,`,
+    'LOG_LEVEL=warn, rate-limit buckets of 10⁹ points (the load generator is one client). Load: autocannon in a child process,',
+    `${r.load.connections} connections, ${r.load.warmup} s warm-up then ${r.load.duration} s measured, no compression asked for.`,
+    '**Server, load generator and ceiling share the same 2 cores**, so absolute numbers are low and noisy; only the',
+    'ratios, measured side by side in this run, are the result. The ceiling is a bare `node:http` server answering the',
+    'same path with the exact response bytes the real server sent for that scenario, driven the same way right after it.',
+    '',
+    '![requests per second as a share of the ceiling](report.svg)',
+    '',
+    '## HTTP scenarios',
+    '',
+    '| scenario | server | req/s | p50 | p99 | ceiling req/s | of ceiling | fastify floor req/s (of ceiling) | SQL / request | response |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.http.map(
+      (h) =>
+        `| ${h.name} | ${h.setup} | ${int(h.server.rps)} | ${ms(h.server.p50)} | ${ms(h.server.p99)} | ${int(h.ceiling.rps)} | **${pct(h.ratio)}** | ${h.floor ? `${int(h.floor.rps)} (${pct(h.floor.rps / h.ceiling.rps)})` : ''} | ${h.sqlPerRequest.toFixed(2)} | ${int(h.bytes)} B${h.xCache ? `, ${h.xCache}` : ''} |`,
+    ),
+    '',
+    'The fastify floor is a fastify instance with the app\'s CORS and compression plugins answering the same bytes from',
+    'one route: what any fastify handler costs before it does anything, measured for the cached scenarios right after',
+    'the ceiling.',
+  ];
+  const f = r.flashSale;
+  if (f) {
+    lines.push(
+      `| \`placeOrder\`, flash sale (${f.buyers} buyers, 32 connections) | production defaults | ${int(f.server.rps)} | ${ms(f.server.p50)} | ${ms(f.server.p99)} | ${int(f.ceiling.rps)} | **${pct(f.ratio)}** |  | ${f.sqlPerRequest.toFixed(2)} | ${int(f.bytes)} B |`,
+    );
+  }
+  lines.push('', '## Targets', '', '| target | measured | met | how far |', '| --- | --- | :---: | --- |');
+  for (const t of targets(r)) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} | ${t.margin} |`);
+
+  if (r.screens.length) {
+    lines.push(
+      '',
+      '## Product page screens per second: REST waterfall vs GraphQL',
+      '',
+      `${r.load.screenUsers} clients at once, each loading the product page over and over for ${r.load.duration} s (after ${r.load.warmup} s), as`,
+      '`npm run compare` loads it (node:http keep-alive, six connections per client): REST follows `_links`, GraphQL',
+      'sends one POST. Same server (optimizations on, response cache off). The clients run in one process of their own.',
+      '',
+      '| way | requests / screen | screens/s | p50 / screen | p99 / screen |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...r.screens.map((s) => `| ${s.way === 'rest' ? 'REST waterfall' : 'GraphQL POST'} | ${s.requestsPerScreen.toFixed(1)} | ${int(s.screensPerSecond)} | ${ms(s.p50)} | ${ms(s.p99)} |`),
+    );
+  }
+  if (r.sql.length) {
+    lines.push(
+      '',
+      '## SQL statements against list size',
+      '',
+      'One category listing (products with seller and three reviews with authors) at `first: 5` and `first: 20`:',
+      '',
+      '| server | 5 products | 20 products |',
+      '| --- | ---: | ---: |',
+      ...r.sql.map((s) => `| ${s.setup} | ${s.first5} | ${s.first20} |`),
+    );
+  }
+  if (f) {
+    lines.push(
+      '',
+      '## Flash sale',
+      '',
+      `One product with ${int(f.stock)} units; ${f.buyers} signed-up buyers take turns over 32 connections, one unit per order, each`,
+      `request with its own idempotency key; ${int(f.sent)} orders sent (a quarter more than the units). Orders per second run from`,
+      'the start to the last order placed; the rest were refused `OUT_OF_STOCK`. Checked afterwards in the database.',
+      '',
+      '| units | orders placed | orders/s | units sold | final stock | oversold | p50 | p99 |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      `| ${int(f.stock)} | ${int(f.placed)} | ${int(f.ordersPerSecond)} | ${int(f.unitsSold)} | ${f.finalStock} | ${f.oversold} | ${ms(f.server.p50)} | ${ms(f.server.p99)} |`,
+    );
+  }
+  if (r.fanout.length) {
+    const first = r.fanout[0]!;
+    lines.push(
+      '',
+      '## Subscription fan-out',
+      '',
+      'N WebSocket connections (graphql-ws client over `ws`, in separate processes of up to 2,500 connections) all',
+      "subscribe to `myOrderUpdates` as the demo seller: a seller's dashboard open on N screens, so each change of one of",
+      `the seller's orders reaches all N. Then ${first.updates} order status changes (\`updateOrderStatus\` as admin), ${first.rate} a second. Latency runs`,
+      "from just before the mutation is sent to the subscriber's client having the event (the clients share the cores).",
+      'Memory: server RSS after all N subscribed minus before they connected, over N.',
+      '',
+      '| subscribers | connect + subscribe | delivered | p50 | p99 | max | RSS / connection | heap / connection | SQL / update |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...r.fanout.map(
+        (x) =>
+          `| ${int(x.subscribers)} | ${x.connectSeconds.toFixed(1)} s | ${int(x.delivered)}/${int(x.expected)} | ${ms(x.p50)} | ${ms(x.p99)} | ${ms(x.max)} | ${kb(x.bytesPerConnection)} | ${kb(x.heapBytesPerConnection)} | ${x.sqlPerUpdate.toFixed(1)} |`,
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Horizontal bars: each scenario's requests per second as a share of its ceiling, with the 50% target marked. */
+export function chart(r: RunReport): string {
+  const rows = [...r.http.map((h) => ({ label: h.name, ratio: h.ratio }))];
+  if (r.flashSale) rows.push({ label: 'placeOrder, flash sale', ratio: r.flashSale.ratio });
+  const left = 330;
+  const width = 380;
+  const rowHeight = 26;
+  const top = 40;
+  const height = top + rows.length * rowHeight + 30;
+  const x = (ratio: number) => left + Math.min(1, ratio) * width;
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const bars = rows
+    .map((row, i) => {
+      const y = top + i * rowHeight;
+      return [
+        `<text x="${left - 8}" y="${y + 16}" text-anchor="end">${esc(row.label)}</text>`,
+        `<rect x="${left}" y="${y + 4}" width="${(x(row.ratio) - left).toFixed(1)}" height="${rowHeight - 8}" fill="${row.ratio >= 0.5 ? '#2f855a' : '#3182ce'}"/>`,
+        `<text x="${(x(row.ratio) + 6).toFixed(1)}" y="${y + 16}">${(row.ratio * 100).toFixed(1)}%</text>`,
+      ].join('');
+    })
+    .join('\n  ');
+  const ticks = [0, 0.25, 0.5, 0.75, 1]
+    .map((t) => `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 26}" stroke="#ccc"${t === 0.5 ? ' stroke-dasharray="4 3" stroke-width="2" stroke="#c53030"' : ''}/><text x="${x(t)}" y="${height - 10}" text-anchor="middle">${t * 100}%</text>`)
+    .join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 70}" height="${height}" font-family="sans-serif" font-size="12">
+  <text x="10" y="20" font-size="14" font-weight="bold">Requests per second as a share of the ceiling (bare node:http, same bytes, same run)</text>
+  ${ticks}
+  ${bars}
+</svg>
+`;
+}

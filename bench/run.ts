@@ -1,0 +1,154 @@
+/**
+ * `npm run bench [-- --products 10000 --duration 6 --warmup 1 --connections 10 --subscribers 1000,5000,10000]`:
+ * seeds a catalog once, then for each server setup starts the server in production mode in a child process (over
+ * its own copy of the catalog), drives it with autocannon from another process, and measures every scenario side by
+ * side with the ceiling (a bare node:http server replaying the same response bytes). Writes bench/report.md,
+ * bench/report.json and bench/report.svg.
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startCeiling } from './ceiling.js';
+import { measure, once, type HttpRequest, type LoadOptions } from './measure.js';
+import { chart, markdown, type HttpRow, type RunReport, type SqlProbe } from './report.js';
+import { flashSale } from './scenarios/flashSale.js';
+import { fanout, type FanoutResult } from './scenarios/fanout.js';
+import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
+import { measureScreens, type ScreenResult } from './scenarios/screens.js';
+import { cleanUp, seedCatalog, startServer, type RunningServer } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    products: { type: 'string', default: '10000' },
+    duration: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '10' },
+    users: { type: 'string', default: '8' },
+    subscribers: { type: 'string', default: '1000,5000,10000' },
+    updates: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '1' },
+    stock: { type: 'string', default: '2000' },
+    buyers: { type: 'string', default: '16' },
+    out: { type: 'string', default: 'bench' },
+    /** Comma-separated parts to run: http, screens, flash, fanout (all by default). */
+    only: { type: 'string', default: 'http,screens,flash,fanout' },
+  },
+});
+const parts = new Set(values.only!.split(','));
+const num = (name: keyof typeof values) => {
+  const n = Number(values[name]);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got "${values[name]}")`);
+  return n;
+};
+const opts: LoadOptions = { connections: num('connections'), duration: num('duration'), warmup: num('warmup') };
+const subscribers = values.subscribers!.split(',').map(Number).filter((n) => n > 0);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const started = Date.now();
+
+log(`seeding ${num('products')} products…`);
+const catalog = await seedCatalog(num('products'));
+const ceiling = await startCeiling();
+const floor = await startCeiling('fastify');
+const http: HttpRow[] = [];
+const sql: SqlProbe[] = [];
+let screens: ScreenResult[] = [];
+let flash;
+const fanouts: FanoutResult[] = [];
+const loadBefore = loadavg()[0]!;
+
+try {
+  const scenarios = httpScenarios(catalog.productId, catalog.categoryId);
+  for (const setup of Object.keys(SETUPS) as Setup[]) {
+    if (!parts.has('http') && !(parts.has('screens') && setup === 'optimized')) continue;
+    const server = await startServer(catalog, SETUPS[setup].label, SETUPS[setup].env);
+    try {
+      for (const s of scenarios.filter((x) => x.setup === setup && parts.has('http'))) {
+        log(`${s.name}…`);
+        await s.prepare?.(server.url);
+        const m = await measure(s.key, s.request, server, ceiling, opts, setup === 'cached' ? floor : undefined);
+        http.push({ key: s.key, name: s.name, setup: SETUPS[setup].label, ...m });
+        log(`  ${m.server.rps.toFixed(0)} req/s, ceiling ${m.ceiling.rps.toFixed(0)} (${(m.ratio * 100).toFixed(1)}%), ${m.sqlPerRequest.toFixed(2)} SQL/request`);
+        if (m.floor) log(`  fastify floor ${m.floor.rps.toFixed(0)} req/s (${((m.floor.rps / m.ceiling.rps) * 100).toFixed(1)}% of the ceiling)`);
+      }
+      if (setup !== 'cached' && parts.has('http')) sql.push(await listSizeProbe(server, setup));
+      if (setup === 'optimized' && parts.has('screens')) {
+        log('product page screens per second, REST waterfall and GraphQL…');
+        const spec = { base: server.url, productId: catalog.productId, users: num('users'), seconds: opts.duration, warmupSeconds: opts.warmup };
+        screens = [await measureScreens({ ...spec, way: 'rest' }), await measureScreens({ ...spec, way: 'post' })];
+        for (const s of screens) log(`  ${s.way}: ${s.screensPerSecond.toFixed(0)} screens/s`);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+
+  if (parts.has('flash')) {
+    log(`flash sale: ${num('stock')} units, ${num('buyers')} buyers…`);
+    const server = await startServer(catalog, 'production defaults', {});
+    try {
+      flash = await flashSale(server, ceiling, catalog.sellerProductIds[0]!, { ...opts, connections: 32, stock: num('stock'), buyers: num('buyers') });
+      log(`  ${flash.ordersPerSecond.toFixed(0)} orders/s, sold ${flash.unitsSold} of ${flash.stock}, oversold ${flash.oversold}`);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  if (parts.has('fanout')) {
+    const server = await startServer(catalog, 'production defaults', {});
+    try {
+      for (const n of subscribers) {
+        log(`fan-out to ${n} subscribers…`);
+        const r = await fanout(server, catalog.sellerProductIds[1]!, n, num('updates'), num('rate'));
+        fanouts.push(r);
+        log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${(r.bytesPerConnection / 1024).toFixed(1)} KB/connection, ${r.delivered}/${r.expected} delivered`);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+} finally {
+  await Promise.all([ceiling.stop(), floor.stop()]);
+  cleanUp(catalog);
+}
+
+const cpu = cpus();
+const report: RunReport = {
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  date: new Date().toISOString(),
+  machine: {
+    cpu: `${cpu.length} × ${cpu[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverageAtStart: loadBefore,
+  },
+  catalog: { products: catalog.products, seedSeconds: catalog.seedSeconds },
+  load: { ...opts, screenUsers: num('users') },
+  http,
+  sql,
+  screens,
+  flashSale: flash,
+  fanout: fanouts,
+  totalSeconds: (Date.now() - started) / 1000,
+};
+writeFileSync(join(values.out!, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(values.out!, 'report.md'), markdown(report));
+writeFileSync(join(values.out!, 'report.svg'), chart(report));
+log(`\nreport written to ${join(values.out!, 'report.md')} (${report.totalSeconds.toFixed(0)} s)`);
+
+/** SQL statements for one category listing of 5 and of 20 products: equal when nothing is N+1. */
+async function listSizeProbe(server: RunningServer, setup: Setup): Promise<SqlProbe> {
+  const statements = async (first: number) => {
+    const request: HttpRequest = {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: CATEGORY_QUERY.replace('first: 20', `first: ${first}`), variables: { categoryId: catalog.categoryId } }),
+    };
+    await once(server.url, request);
+    const before = await server.metric('sql_statements_total');
+    await once(server.url, request);
+    return (await server.metric('sql_statements_total')) - before;
+  };
+  return { setup: SETUPS[setup].label, first5: await statements(5), first20: await statements(20) };
+}

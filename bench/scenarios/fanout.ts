@@ -1,0 +1,170 @@
+/**
+ * Subscription fan-out: N WebSocket subscribers on one server process, all watching `myOrderUpdates` as the demo
+ * seller (a seller's dashboard open on N screens: every change of any order of the seller reaches all of them),
+ * then `rate` order status changes a second, `updates` in all, each fanned out to all N. Delivery latency runs
+ * from just before the mutation is sent to the moment a subscriber's client has the event; memory per connection
+ * is the server's RSS growth from before the connections opened to after they all subscribed, divided by N.
+ *
+ * The subscribers live in separate processes (fanoutClient.ts, up to 2,500 connections each) on the same two
+ * cores as the server, so their own work of receiving N messages is inside the latencies measured.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface, type Interface } from 'node:readline';
+import { ROOT, type RunningServer } from '../server.js';
+import { gql, logIn } from './accounts.js';
+
+export interface FanoutResult {
+  subscribers: number;
+  updates: number;
+  rate: number;
+  /** Seconds to open and subscribe every connection. */
+  connectSeconds: number;
+  expected: number;
+  delivered: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Server RSS growth per connection, bytes. */
+  bytesPerConnection: number;
+  heapBytesPerConnection: number;
+  sqlPerUpdate: number;
+}
+
+const SUBSCRIPTION = 'subscription { myOrderUpdates { id status updatedAt events { id status at } } }';
+const FORWARD = ['CONFIRMED', 'PACKED', 'SHIPPED', 'OUT_FOR_DELIVERY', 'DELIVERED'];
+const PER_PROCESS = 2_500;
+
+interface Child {
+  process: ChildProcess;
+  lines: Interface;
+  next(): Promise<any>;
+}
+
+function startClients(spec: object): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scenarios/fanoutClient.ts', JSON.stringify(spec)], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const queue: string[] = [];
+  let waiting: { resolve(line: string): void; reject(err: Error): void } | undefined;
+  lines.on('line', (line) => {
+    if (!waiting) return void queue.push(line);
+    waiting.resolve(line);
+    waiting = undefined;
+  });
+  child.once('exit', (code) => waiting?.reject(new Error(`a subscriber process exited with code ${code}`)));
+  return {
+    process: child,
+    lines,
+    next: () =>
+      new Promise((resolve, reject) => {
+        const line = queue.shift();
+        if (line !== undefined) return resolve(JSON.parse(line));
+        if (child.exitCode !== null) return reject(new Error(`a subscriber process exited with code ${child.exitCode}`));
+        waiting = { resolve: (l) => resolve(JSON.parse(l)), reject };
+      }),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
+
+export async function fanout(server: RunningServer, productId: string, n: number, updates: number, rate: number): Promise<FanoutResult> {
+  const [seller, admin, buyer] = await Promise.all(
+    ['seller@example.com', 'admin@example.com', 'buyer@example.com'].map((e) => logIn(server.url, e)),
+  );
+  // Orders of the seller's product, placed before anyone subscribes; each can move forward five times.
+  const orders: string[] = [];
+  for (let i = 0; i < Math.ceil(updates / FORWARD.length); i++) {
+    const placed = await gql(
+      server.url,
+      'mutation($p: ID!, $k: String!) { placeOrder(input: { items: [{ productId: $p, quantity: 1 }], idempotencyKey: $k }) { id } }',
+      { p: productId, k: `fanout-${n}-${Date.now()}-${i}` },
+      buyer,
+    );
+    orders.push(placed.placeOrder.id);
+  }
+
+  const rssBefore = await server.metric('process_resident_memory_bytes');
+  const heapBefore = await server.metric('nodejs_heap_size_used_bytes');
+  const started = now();
+  const children: Child[] = [];
+  for (let left = n; left > 0; left -= PER_PROCESS) {
+    children.push(startClients({ wsUrl: server.url.replace('http', 'ws') + '/graphql', token: seller, count: Math.min(PER_PROCESS, left), query: SUBSCRIPTION }));
+  }
+  try {
+    await Promise.all(children.map((c) => c.next()));
+    while ((await server.metric('graphql_subscriptions')) < n) await sleep(50);
+    const connectSeconds = (now() - started) / 1000;
+    await sleep(1000);
+    const rss = (await server.metric('process_resident_memory_bytes')) - rssBefore;
+    const heap = (await server.metric('nodejs_heap_size_used_bytes')) - heapBefore;
+
+    const sent = new Map<string, number>();
+    const sqlBefore = await server.metric('sql_statements_total');
+    const t0 = now();
+    for (let u = 0; u < updates; u++) {
+      await sleep(Math.max(0, t0 + (u * 1000) / rate - now()));
+      const at = now();
+      const moved = await gql(
+        server.url,
+        'mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { events { id } } }',
+        { id: orders[Math.floor(u / FORWARD.length)], s: FORWARD[u % FORWARD.length] },
+        admin,
+      );
+      sent.set(moved.updateOrderStatus.events.at(-1).id, at);
+    }
+
+    // Wait until every subscriber has every update (or 30 s pass).
+    const expected = n * updates;
+    let arrivals: Record<string, number[]> = {};
+    const deadline = now() + 30_000;
+    for (;;) {
+      arrivals = {};
+      for (const c of children) {
+        c.process.stdin!.write('report\n');
+        const part = (await c.next()).arrivals as Record<string, number[]>;
+        for (const [id, times] of Object.entries(part)) (arrivals[id] ??= []).push(...times);
+      }
+      const got = Object.values(arrivals).reduce((sum, t) => sum + t.length, 0);
+      if (got >= expected || now() > deadline) break;
+      await sleep(500);
+    }
+    const sqlPerUpdate = ((await server.metric('sql_statements_total')) - sqlBefore) / updates;
+
+    const latencies: number[] = [];
+    for (const [id, times] of Object.entries(arrivals)) {
+      const at = sent.get(id);
+      if (at !== undefined) for (const t of times) latencies.push(t - at);
+    }
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+    return {
+      subscribers: n,
+      updates,
+      rate,
+      connectSeconds,
+      expected,
+      delivered: latencies.length,
+      p50: pct(50),
+      p99: pct(99),
+      max: latencies.at(-1) ?? NaN,
+      bytesPerConnection: rss / n,
+      heapBytesPerConnection: heap / n,
+      sqlPerUpdate,
+    };
+  } finally {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.process.exitCode !== null) return done();
+            c.process.once('exit', () => done());
+            c.process.stdin!.write('close\n');
+          }),
+      ),
+    );
+    while ((await server.metric('websocket_connections')) > 0) await sleep(100);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The HTTP read scenarios: what each sends. The product page is the very screen `npm run compare` loads (its
+ * query comes from compare/screens.ts), so the REST waterfall it is compared with shows the same data.
+ */
+import { createHash } from 'node:crypto';
+import { productPage } from '../../compare/screens.js';
+import type { HttpRequest } from '../measure.js';
+
+/** Which server a scenario runs on. */
+export type Setup = 'optimized' | 'baseline' | 'cached';
+
+export const SETUPS: Record<Setup, { label: string; env: Record<string, string> }> = {
+  optimized: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' } },
+  baseline: { label: 'OPTIMIZATIONS=off, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'off', RESPONSE_CACHE: 'off' } },
+  cached: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=on', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'on' } },
+};
+
+export interface HttpScenario {
+  key: string;
+  name: string;
+  setup: Setup;
+  request: HttpRequest;
+  /** Done once on the server before measuring (register a persisted query). */
+  prepare?(base: string): Promise<void>;
+}
+
+/** 20 products of a category, each with its seller and its three best reviews with their authors. */
+export const CATEGORY_QUERY = `query CategoryListing($categoryId: ID!) {
+  products(first: 20, filter: { categoryId: $categoryId }) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title images price { formatted } mrp { formatted } discountPercent rating reviewCount
+      seller { id name city rating }
+      reviews(first: 3, sort: RATING_DESC) { nodes { id rating title author { name } } }
+    }
+  }
+}`;
+
+const JSON_POST = { 'content-type': 'application/json' };
+/** GET needs a header a browser cannot send cross-site without a preflight (Apollo's CSRF prevention). */
+const PREFLIGHT = { 'apollo-require-preflight': 'true' };
+
+const post = (query: string, variables: Record<string, unknown>): HttpRequest => ({
+  method: 'POST',
+  path: '/graphql',
+  headers: JSON_POST,
+  body: JSON.stringify({ query, variables }),
+});
+
+export function httpScenarios(productId: string, categoryId: string): HttpScenario[] {
+  const product = productPage(productId);
+  const category = post(CATEGORY_QUERY, { categoryId });
+  const hash = createHash('sha256').update(product.query).digest('hex');
+  const persisted = (withQuery: boolean) =>
+    `/graphql?${new URLSearchParams({
+      ...(withQuery && { query: product.query }),
+      variables: JSON.stringify(product.variables),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }),
+    })}`;
+  return [
+    { key: 'product', name: 'Product page, uncached', setup: 'optimized', request: post(product.query, product.variables) },
+    { key: 'product-baseline', name: 'Product page, optimizations off', setup: 'baseline', request: post(product.query, product.variables) },
+    { key: 'category', name: 'Category listing (20 products, seller, reviews), uncached', setup: 'optimized', request: category },
+    { key: 'category-baseline', name: 'Category listing, optimizations off', setup: 'baseline', request: category },
+    { key: 'product-cached', name: 'Product page, cached', setup: 'cached', request: post(product.query, product.variables) },
+    {
+      key: 'apq-get',
+      name: 'Product page, APQ GET (hash only), cached',
+      setup: 'cached',
+      request: { method: 'GET', path: persisted(false), headers: PREFLIGHT },
+      // The first request with the hash alone is PERSISTED_QUERY_NOT_FOUND; the client then sends hash and query once.
+      async prepare(base) {
+        const res = await fetch(base + persisted(true), { headers: PREFLIGHT });
+        if (!res.ok) throw new Error(`registering the persisted query: HTTP ${res.status}`);
+      },
+    },
+  ];
+}

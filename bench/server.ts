@@ -1,0 +1,153 @@
+/**
+ * The system under test, as `npm start` runs it in production: `node --import tsx src/main.ts` in a child process,
+ * over its own copy of one seeded SQLite file (so a scenario that writes cannot disturb the next), on a free port,
+ * logs at `warn`, rate-limit buckets too large to run dry (the benchmark measures requests, not the limiter).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase } from '../src/db/index.js';
+import { seedDatabase } from '../seed/seed.js';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export interface Catalog {
+  dir: string;
+  file: string;
+  products: number;
+  /** The product with the most reviews (the product page). */
+  productId: string;
+  /** The category with the most products (the category listing). */
+  categoryId: string;
+  /** A product of the demo seller (sel_1): the flash sale's and the fan-out orders'. */
+  sellerProductIds: string[];
+  seedSeconds: number;
+}
+
+/** Seeds `products` products (the deterministic demo catalog) into a temporary file, once for the whole run. */
+export async function seedCatalog(products: number): Promise<Catalog> {
+  const dir = mkdtempSync(join(tmpdir(), 'bazaar-bench-'));
+  const file = join(dir, 'catalog.db');
+  const database = openDatabase(file);
+  const started = performance.now();
+  await seedDatabase(database, { products });
+  const seedSeconds = (performance.now() - started) / 1000;
+  const one = (sql: string) => database.sqlite.prepare(sql).pluck().get() as number;
+  const catalog: Catalog = {
+    dir,
+    file,
+    products,
+    productId: `prd_${one('select id from products order by review_count desc, id limit 1')}`,
+    categoryId: `cat_${one('select category_id from products group by category_id order by count(*) desc, category_id limit 1')}`,
+    sellerProductIds: (database.sqlite.prepare('select id from products where seller_id = 1 order by id limit 12').pluck().all() as number[]).map(
+      (id) => `prd_${id}`,
+    ),
+    seedSeconds,
+  };
+  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  database.close();
+  return catalog;
+}
+
+export interface RunningServer {
+  url: string;
+  label: string;
+  /** Its copy of the catalog (read it for checks; the server writes it). */
+  file: string;
+  /** Sums the samples of a metric family on /metrics whose labels include `labels`. */
+  metric(name: string, labels?: Record<string, string>): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Every server of the run verifies the same tokens. */
+const SECRET = randomBytes(32).toString('base64url');
+let copies = 0;
+
+/** Starts the server over a fresh copy of the catalog and waits until `/ready` answers. */
+export async function startServer(catalog: Catalog, label: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const file = join(catalog.dir, `server-${++copies}.db`);
+  copyFileSync(catalog.file, file);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: file,
+      SEED_PRODUCTS: '0',
+      RATE_LIMIT_MAX: '1000000000',
+      RATE_LIMIT_ANON_MAX: '1000000000',
+      ...env,
+    },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(url, child);
+  return {
+    url,
+    label,
+    file,
+    metric: (name, labels) => readMetric(url, name, labels),
+    async stop() {
+      await stop(child);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    },
+  };
+}
+
+export function cleanUp(catalog: Catalog): void {
+  rmSync(catalog.dir, { recursive: true, force: true });
+}
+
+export async function readMetric(url: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) total += Number(m[3]);
+  }
+  return total;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => ok(port));
+    });
+    probe.on('error', fail);
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the server did not become ready within 60 s');
+}
+
+/** SIGTERM (the graceful shutdown), then wait for the process to end. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
