@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --products 10000 --duration 6 --warmup 1 --connections 10 --subscribers 1000,5000,10000]`:
+ * `npm run bench [-- --products 10000 --duration 6 --rounds 3 --warmup 2 --connections 10 --subscribers 1000,5000,10000]`:
  * seeds a catalog once, then for each server setup starts the server in production mode in a child process (over
  * its own copy of the catalog), drives it with autocannon from another process, and measures every scenario side by
  * side with the ceiling (a bare node:http server replaying the same response bytes). Writes bench/report.md,
@@ -22,8 +22,9 @@ const { values } = parseArgs({
   options: {
     products: { type: 'string', default: '10000' },
     duration: { type: 'string', default: '6' },
-    warmup: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
     users: { type: 'string', default: '8' },
     subscribers: { type: 'string', default: '1000,5000,10000' },
     updates: { type: 'string', default: '5' },
@@ -41,7 +42,7 @@ const num = (name: keyof typeof values) => {
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got "${values[name]}")`);
   return n;
 };
-const opts: LoadOptions = { connections: num('connections'), duration: num('duration'), warmup: num('warmup') };
+const opts: LoadOptions = { connections: num('connections'), rounds: num('rounds'), duration: num('duration'), warmup: num('warmup') };
 const subscribers = values.subscribers!.split(',').map(Number).filter((n) => n > 0);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const started = Date.now();
@@ -71,7 +72,7 @@ try {
         log(`  ${m.server.rps.toFixed(0)} req/s, ceiling ${m.ceiling.rps.toFixed(0)} (${(m.ratio * 100).toFixed(1)}%), ${m.sqlPerRequest.toFixed(2)} SQL/request`);
         if (m.floor) log(`  fastify floor ${m.floor.rps.toFixed(0)} req/s (${((m.floor.rps / m.ceiling.rps) * 100).toFixed(1)}% of the ceiling)`);
       }
-      if (setup !== 'cached' && parts.has('http')) sql.push(await listSizeProbe(server, setup));
+      if ((setup === 'optimized' || setup === 'baseline') && parts.has('http')) sql.push(await listSizeProbe(server, setup));
       if (setup === 'optimized' && parts.has('screens')) {
         log('product page screens per second, REST waterfall and GraphQL…');
         const spec = { base: server.url, productId: catalog.productId, users: num('users'), seconds: opts.duration, warmupSeconds: opts.warmup };
@@ -94,15 +95,14 @@ try {
     }
   }
 
-  if (parts.has('fanout')) {
+  // A fresh server for each size, so memory freed by the previous size cannot hide the next one's growth.
+  for (const n of parts.has('fanout') ? subscribers : []) {
+    log(`fan-out to ${n} subscribers…`);
     const server = await startServer(catalog, 'production defaults', {});
     try {
-      for (const n of subscribers) {
-        log(`fan-out to ${n} subscribers…`);
-        const r = await fanout(server, catalog.sellerProductIds[1]!, n, num('updates'), num('rate'));
-        fanouts.push(r);
-        log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${(r.bytesPerConnection / 1024).toFixed(1)} KB/connection, ${r.delivered}/${r.expected} delivered`);
-      }
+      const r = await fanout(server, catalog.sellerProductIds[1]!, n, num('updates'), num('rate'));
+      fanouts.push(r);
+      log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${(r.bytesPerConnection / 1024).toFixed(1)} KB/connection, ${r.delivered}/${r.expected} delivered`);
     } finally {
       await server.stop();
     }

@@ -122,8 +122,9 @@ export async function createApp(config: Config, database: Database, options: App
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
   const apq = new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
   const apollo = new ApolloServer<Context>({
-    // OPTIMIZATIONS=on executes with graphql-jit, through Apollo's gateway interface (src/graphql/executor.ts).
-    ...(config.optimizations ? { gateway: jitGateway(schema) } : { schema }),
+    // OPTIMIZATIONS=on executes with graphql-jit (unless EXECUTOR=graphql-js), through Apollo's gateway interface
+    // (src/graphql/executor.ts); off, with graphql-js's stock executor.
+    ...(config.optimizations && config.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     persistedQueries: { cache: apq },
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !production,

@@ -19,6 +19,8 @@ describe('configuration is read and validated once, failing with one line naming
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'redis://localhost' }, 'REDIS_URL'],
+    [{ OPTIMIZATIONS: 'fast' }, 'OPTIMIZATIONS'],
+    [{ EXECUTOR: 'v8' }, 'EXECUTOR'],
   ])('%j fails naming %s', (env, name) => {
     let error: unknown;
     try {
@@ -40,5 +42,10 @@ describe('configuration is read and validated once, failing with one line naming
 
   it('INTROSPECTION=off disables introspection', () => {
     expect(loadConfig({ INTROSPECTION: 'off' }).introspection).toBe(false);
+  });
+
+  it('optimizations are on with graphql-jit unless switched off (the benchmarks\' baseline)', () => {
+    expect(loadConfig({})).toMatchObject({ optimizations: true, executor: 'jit' });
+    expect(loadConfig({ OPTIMIZATIONS: 'off', EXECUTOR: 'graphql-js' })).toMatchObject({ optimizations: false, executor: 'graphql-js' });
   });
 });

@@ -7,10 +7,14 @@ import { productPage } from '../../compare/screens.js';
 import type { HttpRequest } from '../measure.js';
 
 /** Which server a scenario runs on. */
-export type Setup = 'optimized' | 'baseline' | 'cached';
+export type Setup = 'optimized' | 'stockExecutor' | 'baseline' | 'cached';
 
 export const SETUPS: Record<Setup, { label: string; env: Record<string, string> }> = {
   optimized: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' } },
+  stockExecutor: {
+    label: 'OPTIMIZATIONS=on, EXECUTOR=graphql-js, RESPONSE_CACHE=off',
+    env: { OPTIMIZATIONS: 'on', EXECUTOR: 'graphql-js', RESPONSE_CACHE: 'off' },
+  },
   baseline: { label: 'OPTIMIZATIONS=off, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'off', RESPONSE_CACHE: 'off' } },
   cached: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=on', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'on' } },
 };
@@ -59,8 +63,10 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
     })}`;
   return [
     { key: 'product', name: 'Product page, uncached', setup: 'optimized', request: post(product.query, product.variables) },
+    { key: 'product-stock', name: 'Product page, DataLoader but stock executor', setup: 'stockExecutor', request: post(product.query, product.variables) },
     { key: 'product-baseline', name: 'Product page, optimizations off', setup: 'baseline', request: post(product.query, product.variables) },
     { key: 'category', name: 'Category listing (20 products, seller, reviews), uncached', setup: 'optimized', request: category },
+    { key: 'category-stock', name: 'Category listing, DataLoader but stock executor', setup: 'stockExecutor', request: category },
     { key: 'category-baseline', name: 'Category listing, optimizations off', setup: 'baseline', request: category },
     { key: 'product-cached', name: 'Product page, cached', setup: 'cached', request: post(product.query, product.variables) },
     {

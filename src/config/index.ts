@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type Executor = 'jit' | 'graphql-js';
 
 export interface Config {
   env: Environment;
@@ -48,6 +49,11 @@ export interface Config {
    * that neither batch nor cache: the baseline the benchmarks measure the optimizations against. @default true
    */
   optimizations: boolean;
+  /**
+   * The executor when `optimizations` is on: graphql-jit, or graphql-js's own (an escape hatch that keeps batching,
+   * and the benchmarks' way to tell the executor's share from the loaders'). @default 'jit'
+   */
+  executor: Executor;
 }
 
 export class ConfigError extends Error {}
@@ -55,6 +61,7 @@ export class ConfigError extends Error {}
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const EXECUTORS: Executor[] = ['jit', 'graphql-js'];
 
 function fail(name: string, expected: string, got: string): never {
   throw new ConfigError(`Invalid configuration: ${name} must be ${expected} (got "${got}")`);
@@ -127,6 +134,8 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', `one of ${LOG_LEVELS.join(', ')}`, logLevel);
   const maxQueryCost = int(env, 'MAX_QUERY_COST', 1000, 1);
+  const executor = (env.EXECUTOR || 'jit') as Executor;
+  if (!EXECUTORS.includes(executor)) fail('EXECUTOR', `one of ${EXECUTORS.join(', ')}`, executor);
 
   return {
     env: nodeEnv as Environment,
@@ -148,5 +157,6 @@ export function loadConfig(env: Env = process.env): Config {
     responseCache: toggle(env, 'RESPONSE_CACHE', true),
     cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
     optimizations: toggle(env, 'OPTIMIZATIONS', true),
+    executor,
   };
 }
