@@ -62,18 +62,26 @@ export async function once(base: string, r: HttpRequest): Promise<{ body: string
   return { body, contentType: res.headers.get('content-type') ?? 'application/json', xCache: res.headers.get('x-cache') };
 }
 
+/**
+ * Measures one request on each of `servers` and on the ceiling (and the fastify floor, when given), side by side:
+ * every side warms up, then the measured time is split into rounds in which each side takes its turn, so whatever
+ * else the machine does falls on all of them alike. One result per server, each against the same ceiling.
+ */
 export async function measure(
   key: string,
   r: HttpRequest,
-  server: RunningServer,
+  servers: RunningServer[],
   ceiling: Ceiling,
   opts: LoadOptions,
   floor?: Ceiling,
-): Promise<Measured> {
-  await once(server.url, r); // the second answer is the one load gets (a cache hit, where there is a cache)
-  const recorded = await once(server.url, r);
-  await ceiling.record(`/${key}`, recorded);
-  await floor?.record(`/${key}`, recorded);
+): Promise<Measured[]> {
+  const recorded: Awaited<ReturnType<typeof once>>[] = [];
+  for (const server of servers) {
+    await once(server.url, r); // the second answer is the one load gets (a cache hit, where there is a cache)
+    recorded.push(await once(server.url, r));
+  }
+  await ceiling.record(`/${key}`, recorded[0]!);
+  await floor?.record(`/${key}`, recorded[0]!);
   const spec = (base: string, path: string, duration: number): LoadSpec => ({
     url: base + path,
     method: r.method,
@@ -82,42 +90,45 @@ export async function measure(
     connections: opts.connections,
     duration,
   });
-  const targets = [
-    { base: server.url, path: r.path },
-    { base: ceiling.url, path: `/${key}` },
-    ...(floor ? [{ base: floor.url, path: `/${key}` }] : []),
+  const sides = [
+    ...servers.map((server) => ({ base: server.url, path: r.path, server })),
+    { base: ceiling.url, path: `/${key}`, server: undefined },
+    ...(floor ? [{ base: floor.url, path: `/${key}`, server: undefined }] : []),
   ];
 
-  for (const t of targets) await load(spec(t.base, t.path, opts.warmup));
-  // Rounds, each side in turn, so a burst of other work on the shared machine falls on both sides alike.
-  const rounds: LoadResult[][] = targets.map(() => []);
+  for (const side of sides) await load(spec(side.base, side.path, opts.warmup));
+  const rounds: LoadResult[][] = sides.map(() => []);
+  const statements = sides.map(() => 0);
   const seconds = Math.max(1, Math.round(opts.duration / opts.rounds));
-  let statements = 0;
   for (let i = 0; i < opts.rounds; i++) {
-    for (const [j, t] of targets.entries()) {
-      const mark = j === 0 ? await server.metric('sql_statements_total') : 0;
-      rounds[j]!.push(await load(spec(t.base, t.path, seconds)));
-      if (j === 0) statements += (await server.metric('sql_statements_total')) - mark;
+    for (const [j, side] of sides.entries()) {
+      const mark = side.server ? await side.server.metric('sql_statements_total') : 0;
+      rounds[j]!.push(await load(spec(side.base, side.path, seconds)));
+      if (side.server) statements[j]! += (await side.server.metric('sql_statements_total')) - mark;
     }
   }
-  const [measured, top, framework] = rounds.map(combine) as [LoadResult, LoadResult, LoadResult | undefined];
-  if (measured.non2xx > 0 || measured.errors > 0) {
-    throw new Error(`${key}: ${measured.non2xx} non-2xx responses and ${measured.errors} errors under load`);
-  }
-  return {
-    server: measured,
-    ceiling: top,
-    ratio: measured.rps / top.rps,
-    ...(framework && { floor: framework, floorRatio: measured.rps / framework.rps }),
-    sqlPerRequest: statements / measured.requests,
-    bytes: Buffer.byteLength(recorded.body),
-    xCache: recorded.xCache,
-  };
+  const results = rounds.map(combine) as LoadResult[];
+  const top = results[servers.length]!;
+  const framework = floor ? results[servers.length + 1] : undefined;
+  return servers.map((_, j) => {
+    const measured = results[j]!;
+    if (measured.non2xx > 0 || measured.errors > 0) {
+      throw new Error(`${key}: ${measured.non2xx} non-2xx responses and ${measured.errors} errors under load`);
+    }
+    return {
+      server: measured,
+      ceiling: top,
+      ratio: measured.rps / top.rps,
+      ...(framework && { floor: framework, floorRatio: measured.rps / framework.rps }),
+      sqlPerRequest: statements[j]! / measured.requests,
+      bytes: Buffer.byteLength(recorded[j]!.body),
+      xCache: recorded[j]!.xCache,
+    };
+  });
 }
 
 /** Rounds of one side as one result: all requests over all seconds; latency percentiles are the rounds' medians. */
-function combine(results: LoadResult[]): LoadResult | undefined {
-  if (results.length === 0) return undefined;
+function combine(results: LoadResult[]): LoadResult {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const requests = results.reduce((n, x) => n + x.requests, 0);
   const seconds = results.reduce((n, x) => n + x.seconds, 0);

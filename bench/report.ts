@@ -2,6 +2,7 @@
 import type { LoadOptions, Measured } from './measure.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { FlashSaleResult } from './scenarios/flashSale.js';
+import type { InProcessResult } from './scenarios/inProcess.js';
 import type { ScreenResult } from './scenarios/screens.js';
 
 export interface HttpRow extends Measured {
@@ -26,6 +27,7 @@ export interface RunReport {
   http: HttpRow[];
   sql: SqlProbe[];
   screens: ScreenResult[];
+  inProcess: InProcessResult[];
   flashSale?: FlashSaleResult;
   fanout: FanoutResult[];
   totalSeconds: number;
@@ -181,8 +183,9 @@ export function markdown(r: RunReport): string {
       '',
       '## What each optimization buys',
       '',
-      'The same uncached request on three servers: nothing on; DataLoader batching with graphql-js\'s executor',
-      '(`EXECUTOR=graphql-js`); DataLoader with graphql-jit (the default). Requests per second, and × the first.',
+      'The same uncached request on three servers running at once and taking turns under load: nothing on; DataLoader',
+      'batching with graphql-js\'s executor (`EXECUTOR=graphql-js`); DataLoader with graphql-jit (the default).',
+      'Requests per second, and × the first.',
       '',
       '| page | optimizations off | + DataLoader | + graphql-jit | SQL / request, off → on |',
       '| --- | ---: | ---: | ---: | ---: |',
@@ -192,14 +195,28 @@ export function markdown(r: RunReport): string {
       ),
     );
   }
+  if (r.inProcess.length) {
+    lines.push(
+      '',
+      'The same three configurations in one process without HTTP (fastify `inject`, one request at a time, the three',
+      'apps taking turns for 10 rounds): milliseconds per request, and how many times faster than optimizations off.',
+      '',
+      '| page | optimizations off | + DataLoader | + graphql-jit | graphql-jit against graphql-js |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...r.inProcess.map(
+        (x) =>
+          `| ${x.page === 'product' ? 'Product page' : 'Category listing'} | ${x.off.toFixed(2)} ms | ${x.graphqlJs.toFixed(2)} ms (${(x.off / x.graphqlJs).toFixed(2)}×) | ${x.jit.toFixed(2)} ms (${(x.off / x.jit).toFixed(2)}×) | ${((x.graphqlJs / x.jit - 1) * 100).toFixed(0)}% faster |`,
+      ),
+    );
+  }
   if (r.screens.length) {
     lines.push(
       '',
       '## Product page screens per second: REST waterfall vs GraphQL',
       '',
-      `${r.load.screenUsers} clients at once, each loading the product page over and over for ${r.load.duration} s (after ${r.load.warmup} s), as`,
+      `${r.load.screenUsers} clients at once, each loading the product page over and over (${r.load.duration} s in ${r.load.rounds} rounds, the two ways taking turns), as`,
       '`npm run compare` loads it (node:http keep-alive, six connections per client): REST follows `_links`, GraphQL',
-      'sends one POST. Same server (optimizations on, response cache off). The clients run in one process of their own.',
+      'sends one POST. Same server (optimizations on, response cache off). The clients run in a process of their own.',
       '',
       '| way | requests / screen | screens/s | p50 / screen | p99 / screen |',
       '| --- | ---: | ---: | ---: | ---: |',

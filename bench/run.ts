@@ -6,7 +6,7 @@
  * bench/report.json and bench/report.svg.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCeiling } from './ceiling.js';
@@ -15,7 +15,8 @@ import { chart, markdown, type HttpRow, type RunReport, type SqlProbe } from './
 import { flashSale } from './scenarios/flashSale.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
-import { measureScreens, type ScreenResult } from './scenarios/screens.js';
+import { measureInProcess, type InProcessResult } from './scenarios/inProcess.js';
+import { combineScreens, measureScreens, type ScreenResult } from './scenarios/screens.js';
 import { cleanUp, seedCatalog, startServer, type RunningServer } from './server.js';
 
 const { values } = parseArgs({
@@ -32,8 +33,8 @@ const { values } = parseArgs({
     stock: { type: 'string', default: '2000' },
     buyers: { type: 'string', default: '16' },
     out: { type: 'string', default: 'bench' },
-    /** Comma-separated parts to run: http, screens, flash, fanout (all by default). */
-    only: { type: 'string', default: 'http,screens,flash,fanout' },
+    /** Comma-separated parts to run: http, inprocess, screens, flash, fanout (all by default). */
+    only: { type: 'string', default: 'http,inprocess,screens,flash,fanout' },
   },
 });
 const parts = new Set(values.only!.split(','));
@@ -54,34 +55,56 @@ const floor = await startCeiling('fastify');
 const http: HttpRow[] = [];
 const sql: SqlProbe[] = [];
 let screens: ScreenResult[] = [];
+let inProcess: InProcessResult[] = [];
 let flash;
 const fanouts: FanoutResult[] = [];
 const loadBefore = loadavg()[0]!;
 
 try {
-  const scenarios = httpScenarios(catalog.productId, catalog.categoryId);
-  for (const setup of Object.keys(SETUPS) as Setup[]) {
-    if (!parts.has('http') && !(parts.has('screens') && setup === 'optimized')) continue;
-    const server = await startServer(catalog, SETUPS[setup].label, SETUPS[setup].env);
-    try {
-      for (const s of scenarios.filter((x) => x.setup === setup && parts.has('http'))) {
-        log(`${s.name}…`);
-        await s.prepare?.(server.url);
-        const m = await measure(s.key, s.request, server, ceiling, opts, setup === 'cached' ? floor : undefined);
-        http.push({ key: s.key, name: s.name, setup: SETUPS[setup].label, ...m });
-        log(`  ${m.server.rps.toFixed(0)} req/s, ceiling ${m.ceiling.rps.toFixed(0)} (${(m.ratio * 100).toFixed(1)}%), ${m.sqlPerRequest.toFixed(2)} SQL/request`);
-        if (m.floor) log(`  fastify floor ${m.floor.rps.toFixed(0)} req/s (${((m.floor.rps / m.ceiling.rps) * 100).toFixed(1)}% of the ceiling)`);
-      }
-      if ((setup === 'optimized' || setup === 'baseline') && parts.has('http')) sql.push(await listSizeProbe(server, setup));
-      if (setup === 'optimized' && parts.has('screens')) {
-        log('product page screens per second, REST waterfall and GraphQL…');
-        const spec = { base: server.url, productId: catalog.productId, users: num('users'), seconds: opts.duration, warmupSeconds: opts.warmup };
-        screens = [await measureScreens({ ...spec, way: 'rest' }), await measureScreens({ ...spec, way: 'post' })];
-        for (const s of screens) log(`  ${s.way}: ${s.screensPerSecond.toFixed(0)} screens/s`);
-      }
-    } finally {
-      await server.stop();
+  // Every HTTP setup runs at once (idle while another is measured), so the setups a scenario compares take turns.
+  const servers = new Map<Setup, RunningServer>();
+  try {
+    if (parts.has('http') || parts.has('screens')) {
+      for (const setup of Object.keys(SETUPS) as Setup[]) servers.set(setup, await startServer(catalog, SETUPS[setup].label, SETUPS[setup].env));
     }
+    for (const s of parts.has('http') ? httpScenarios(catalog.productId, catalog.categoryId) : []) {
+      log(`${s.rows.map((row) => row.name).join(' | ')}…`);
+      const on = s.rows.map((row) => servers.get(row.setup)!);
+      for (const server of on) await s.prepare?.(server.url);
+      const cached = s.rows.some((row) => row.setup === 'cached');
+      const results = await measure(s.key, s.request, on, ceiling, opts, cached ? floor : undefined);
+      for (const [i, m] of results.entries()) {
+        const row = s.rows[i]!;
+        http.push({ key: row.key, name: row.name, setup: SETUPS[row.setup].label, ...m });
+        log(`  ${row.key}: ${m.server.rps.toFixed(0)} req/s, ceiling ${m.ceiling.rps.toFixed(0)} (${(m.ratio * 100).toFixed(1)}%), ${m.sqlPerRequest.toFixed(2)} SQL/request`);
+        if (m.floor && i === 0) log(`  fastify floor ${m.floor.rps.toFixed(0)} req/s (${((m.floor.rps / m.ceiling.rps) * 100).toFixed(1)}% of the ceiling)`);
+      }
+    }
+    if (parts.has('http')) for (const setup of ['optimized', 'baseline'] as const) sql.push(await listSizeProbe(servers.get(setup)!, setup));
+    if (parts.has('screens')) {
+      log('product page screens per second, REST waterfall and GraphQL…');
+      const spec = { base: servers.get('optimized')!.url, productId: catalog.productId, users: num('users'), seconds: opts.duration, warmupSeconds: opts.warmup };
+      const ways = ['rest', 'post'] as const;
+      for (const way of ways) await measureScreens({ ...spec, way, seconds: opts.warmup, warmupSeconds: 0 });
+      const rounds: ScreenResult[][] = [[], []];
+      for (let i = 0; i < opts.rounds; i++) {
+        for (const [j, way] of ways.entries()) {
+          rounds[j]!.push(await measureScreens({ ...spec, way, seconds: Math.max(1, Math.round(opts.duration / opts.rounds)), warmupSeconds: 0 }));
+        }
+      }
+      screens = rounds.map(combineScreens);
+      for (const s of screens) log(`  ${s.way}: ${s.screensPerSecond.toFixed(0)} screens/s`);
+    }
+  } finally {
+    await Promise.all([...servers.values()].map((server) => server.stop()));
+  }
+
+  if (parts.has('inprocess')) {
+    log('executors and loaders in one process, without HTTP…');
+    const file = join(catalog.dir, 'in-process.db');
+    copyFileSync(catalog.file, file);
+    inProcess = await measureInProcess({ file, productId: catalog.productId, categoryId: catalog.categoryId, rounds: 10 });
+    for (const r of inProcess) log(`  ${r.page}: jit ${r.jit.toFixed(2)} ms, graphql-js ${r.graphqlJs.toFixed(2)} ms, off ${r.off.toFixed(2)} ms`);
   }
 
   if (parts.has('flash')) {
@@ -127,6 +150,7 @@ const report: RunReport = {
   http,
   sql,
   screens,
+  inProcess,
   flashSale: flash,
   fanout: fanouts,
   totalSeconds: (Date.now() - started) / 1000,

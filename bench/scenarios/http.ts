@@ -19,12 +19,13 @@ export const SETUPS: Record<Setup, { label: string; env: Record<string, string> 
   cached: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=on', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'on' } },
 };
 
+/** One request measured on one or more servers side by side (their rounds interleaved with the ceiling's). */
 export interface HttpScenario {
   key: string;
-  name: string;
-  setup: Setup;
   request: HttpRequest;
-  /** Done once on the server before measuring (register a persisted query). */
+  /** A row of the report per server: its setup, its key and its name. */
+  rows: { setup: Setup; key: string; name: string }[];
+  /** Done once on each server before measuring (register a persisted query). */
   prepare?(base: string): Promise<void>;
 }
 
@@ -62,18 +63,33 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: hash } }),
     })}`;
   return [
-    { key: 'product', name: 'Product page, uncached', setup: 'optimized', request: post(product.query, product.variables) },
-    { key: 'product-stock', name: 'Product page, DataLoader but stock executor', setup: 'stockExecutor', request: post(product.query, product.variables) },
-    { key: 'product-baseline', name: 'Product page, optimizations off', setup: 'baseline', request: post(product.query, product.variables) },
-    { key: 'category', name: 'Category listing (20 products, seller, reviews), uncached', setup: 'optimized', request: category },
-    { key: 'category-stock', name: 'Category listing, DataLoader but stock executor', setup: 'stockExecutor', request: category },
-    { key: 'category-baseline', name: 'Category listing, optimizations off', setup: 'baseline', request: category },
-    { key: 'product-cached', name: 'Product page, cached', setup: 'cached', request: post(product.query, product.variables) },
+    {
+      key: 'product',
+      request: post(product.query, product.variables),
+      rows: [
+        { setup: 'optimized', key: 'product', name: 'Product page, uncached' },
+        { setup: 'stockExecutor', key: 'product-stock', name: 'Product page, DataLoader but stock executor' },
+        { setup: 'baseline', key: 'product-baseline', name: 'Product page, optimizations off' },
+      ],
+    },
+    {
+      key: 'category',
+      request: category,
+      rows: [
+        { setup: 'optimized', key: 'category', name: 'Category listing (20 products, seller, reviews), uncached' },
+        { setup: 'stockExecutor', key: 'category-stock', name: 'Category listing, DataLoader but stock executor' },
+        { setup: 'baseline', key: 'category-baseline', name: 'Category listing, optimizations off' },
+      ],
+    },
+    {
+      key: 'product-cached',
+      request: post(product.query, product.variables),
+      rows: [{ setup: 'cached', key: 'product-cached', name: 'Product page, cached' }],
+    },
     {
       key: 'apq-get',
-      name: 'Product page, APQ GET (hash only), cached',
-      setup: 'cached',
       request: { method: 'GET', path: persisted(false), headers: PREFLIGHT },
+      rows: [{ setup: 'cached', key: 'apq-get', name: 'Product page, APQ GET (hash only), cached' }],
       // The first request with the hash alone is PERSISTED_QUERY_NOT_FOUND; the client then sends hash and query once.
       async prepare(base) {
         const res = await fetch(base + persisted(true), { headers: PREFLIGHT });

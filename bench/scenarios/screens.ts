@@ -42,6 +42,21 @@ export async function measureScreens(spec: ScreenSpec): Promise<ScreenResult> {
   return JSON.parse(stdout) as ScreenResult;
 }
 
+/** Rounds of one way as one result: all screens over all seconds; latency percentiles are the rounds' medians. */
+export function combineScreens(rounds: ScreenResult[]): ScreenResult {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const screens = rounds.reduce((n, r) => n + r.screens, 0);
+  const seconds = rounds.reduce((n, r) => n + r.screens / r.screensPerSecond, 0);
+  return {
+    way: rounds[0]!.way,
+    screens,
+    screensPerSecond: screens / seconds,
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    requestsPerScreen: rounds.reduce((n, r) => n + r.requestsPerScreen * r.screens, 0) / screens,
+  };
+}
+
 async function loadScreens(spec: ScreenSpec): Promise<ScreenResult> {
   const screen = productPage(spec.productId);
   const approach = APPROACHES.find((a) => a.key === spec.way)!;
