@@ -21,7 +21,7 @@ export interface SqlProbe {
 export interface RunReport {
   command: string;
   date: string;
-  machine: { cpu: string; memoryGiB: number; node: string; loadAverageAtStart: number };
+  machine: { cpu: string; memoryGiB: number; node: string; loadAverageAtStart: number; loadAverageAtEnd: number };
   catalog: { products: number; seedSeconds: number };
   load: LoadOptions & { screenUsers: number };
   http: HttpRow[];
@@ -140,7 +140,7 @@ export function markdown(r: RunReport): string {
     '# Benchmarks',
     '',
     `\`${r.command}\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.totalSeconds.toFixed(0)} s. Machine: ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
-    `(load average ${r.machine.loadAverageAtStart.toFixed(2)} at the start: the machine is shared). Catalog: ${int(r.catalog.products)} products`,
+    `(one-minute load average ${r.machine.loadAverageAtStart.toFixed(2)} at the start, ${r.machine.loadAverageAtEnd.toFixed(2)} at the end: the machine is shared). Catalog: ${int(r.catalog.products)} products`,
     `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s), each server over its own copy. Server: \`node --import tsx src/main.ts\`, NODE_ENV=production,`,
     'LOG_LEVEL=warn, rate-limit buckets of 10⁹ points (the load generator is one client). Load: autocannon in a child process,',
     `${r.load.connections} connections, no compression asked for; each side warmed up ${r.load.warmup} s, then ${r.load.duration} s measured in ${r.load.rounds}`,
@@ -276,7 +276,7 @@ export function markdown(r: RunReport): string {
 export function chart(r: RunReport): string {
   const rows = [...r.http.map((h) => ({ label: h.name, ratio: h.ratio }))];
   if (r.flashSale) rows.push({ label: 'placeOrder, flash sale', ratio: r.flashSale.ratio });
-  const left = 330;
+  const left = 400;
   const width = 380;
   const rowHeight = 26;
   const top = 40;
@@ -294,7 +294,10 @@ export function chart(r: RunReport): string {
     })
     .join('\n  ');
   const ticks = [0, 0.25, 0.5, 0.75, 1]
-    .map((t) => `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 26}" stroke="#ccc"${t === 0.5 ? ' stroke-dasharray="4 3" stroke-width="2" stroke="#c53030"' : ''}/><text x="${x(t)}" y="${height - 10}" text-anchor="middle">${t * 100}%</text>`)
+    .map((t) => {
+      const style = t === 0.5 ? 'stroke="#c53030" stroke-width="2" stroke-dasharray="4 3"' : 'stroke="#ccc"';
+      return `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${height - 26}" ${style}/><text x="${x(t)}" y="${height - 10}" text-anchor="middle">${t * 100}%</text>`;
+    })
     .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 70}" height="${height}" font-family="sans-serif" font-size="12">
   <text x="10" y="20" font-size="14" font-weight="bold">Requests per second as a share of the ceiling (bare node:http, same bytes, same run)</text>

@@ -144,6 +144,7 @@ const report: RunReport = {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     loadAverageAtStart: loadBefore,
+    loadAverageAtEnd: loadavg()[0]!,
   },
   catalog: { products: catalog.products, seedSeconds: catalog.seedSeconds },
   load: { ...opts, screenUsers: num('users') },

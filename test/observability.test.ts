@@ -6,7 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { inject } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
@@ -20,9 +20,10 @@ interface Running {
   raw: string[];
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; json: any }>;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
+  close(): Promise<void>;
 }
 
-/** A real server over a copy of the test catalog, logging at info into an array. */
+/** A real server over a copy of the test catalog, logging at info into an array; `close` removes it and its files. */
 async function start(env: Record<string, string> = {}): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-obs-'));
   const file = join(dir, 'test.db');
@@ -31,14 +32,14 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
   const raw: string[] = [];
   const app = await createApp(config, openDatabase(file), { logStream: { write: (line: string) => void raw.push(line) } });
   const url = await app.listen(0, '127.0.0.1');
-  afterAll(async () => {
-    await app.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
   return {
     url,
     app,
     raw,
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
     get lines() {
       return raw.map((l) => JSON.parse(l));
     },
@@ -71,6 +72,7 @@ describe('/metrics', () => {
   let s: Running;
   beforeAll(async () => {
     s = await start({ RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000' });
+    return () => s.close();
   });
 
   it('counts requests by operation and status, cache hits and misses, and SQL statements', async () => {
@@ -115,6 +117,7 @@ describe('/metrics refusals', () => {
   beforeAll(async () => {
     // A bucket of 10 points that refills one a second: one 10-point query empties it.
     s = await start({ MAX_QUERY_COST: '10', RATE_LIMIT_ANON_MAX: '10', RATE_LIMIT_RESTORE: '1' });
+    return () => s.close();
   });
 
   it('counts QUERY_TOO_COMPLEX by limit and RATE_LIMITED', async () => {
@@ -135,6 +138,7 @@ describe('request log', () => {
   let s: Running;
   beforeAll(async () => {
     s = await start({ RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000' });
+    return () => s.close();
   });
 
   it('writes one line per request with its id, operation, cost, cache status and duration', async () => {

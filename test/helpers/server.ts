@@ -37,6 +37,16 @@ export interface StartOptions {
  */
 const UNTHROTTLED = { RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000' };
 
+/**
+ * Servers still open when a test file ends. Registered at import (the file's root suite): an `afterAll` called from
+ * inside a `beforeAll` would never run, and every server would leak its temp folder.
+ */
+const open = new Set<() => Promise<void>>();
+afterAll(async () => {
+  for (const close of open) await close();
+  open.clear();
+});
+
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-test-'));
   const file = join(dir, 'test.db');
@@ -53,7 +63,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   };
-  afterAll(close);
+  open.add(close);
 
   return {
     url,
