@@ -3,10 +3,10 @@
  * over its own copy of one seeded SQLite file (so a scenario that writes cannot disturb the next), on a free port,
  * logs at `warn`, rate-limit buckets too large to run dry (the benchmark measures requests, not the limiter).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort, stop, waitReady } from '../tools/childServer.js';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/index.js';
@@ -118,36 +118,4 @@ export async function readMetric(url: string, name: string, labels: Record<strin
   return total;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => ok(port));
-    });
-    probe.on('error', fail);
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the server did not become ready within 60 s');
-}
-
-/** SIGTERM (the graceful shutdown), then wait for the process to end. */
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
-}
+export { freePort };

@@ -4,10 +4,10 @@
  * with the response cache off, for REST and the plain GraphQL columns (so repeated loads measure the work, not the
  * cache), and one with it on, for the persisted-query column.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort, stop, waitReady } from '../tools/childServer.js';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDatabase } from '../src/db/index.js';
@@ -81,38 +81,4 @@ const SECRET = randomBytes(32).toString('base64url');
 
 export function cleanUp(seeded: Seeded): void {
   rmSync(seeded.dir, { recursive: true, force: true });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => ok(port));
-    });
-    probe.on('error', fail);
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/ready`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the server did not become ready within 60 s');
-}
-
-/** SIGTERM (the server's graceful shutdown), then wait for the process to end. */
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGTERM');
-  });
 }
