@@ -34,8 +34,6 @@ export interface PostgresEngine extends Engine {
    * one instance migrates or seeds at a time, and the others block here until it is done.
    */
   withSetupLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** Moves every identity column past the largest id in its table (after rows were written with explicit ids). */
-  syncIdentities(): Promise<void>;
   readonly pool: pg.Pool;
 }
 
@@ -133,29 +131,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     }
   }
 
-  async function syncIdentities() {
-    const { rows } = await pool.query<{ table_name: string; column_name: string }>(
-      `SELECT table_name, column_name FROM information_schema.columns
-        WHERE table_schema = current_schema() AND is_identity = 'YES'`,
-    );
-    for (const { table_name: table, column_name: column } of rows) {
-      const t = pg.escapeIdentifier(table);
-      const c = pg.escapeIdentifier(column);
-      // setval(seq, max, true) hands out max + 1 next; an empty table restarts at 1.
-      await pool.query(
-        `SELECT setval(pg_get_serial_sequence($1, $2), coalesce(max(${c}), 1), max(${c}) IS NOT NULL) FROM ${t}`,
-        [t, column],
-      );
-    }
-  }
-
   const engine: PostgresEngine = {
     ...on(pool),
     stats,
     pool,
     transaction,
     withSetupLock,
-    syncIdentities,
     async ping() {
       try {
         await pool.query('SELECT 1');

@@ -6,7 +6,7 @@ CREATE TABLE "categories" (
 --> statement-breakpoint
 CREATE TABLE "event_sequence" (
 	"id" integer PRIMARY KEY NOT NULL,
-	"last_id" bigint NOT NULL,
+	"last_value" bigint NOT NULL,
 	CONSTRAINT "event_sequence_one_row" CHECK ("event_sequence"."id" = 1)
 );
 --> statement-breakpoint
