@@ -11,7 +11,8 @@ export const Product: ProductResolvers = {
   mrp: (p) => money(p.mrpPaise),
   discountPercent: (p) => discountPercent(p.pricePaise, p.mrpPaise),
   inStock: (p) => p.stock > 0,
-  rating: (p) => (p.reviewCount > 0 ? round2(p.ratingAvg) : null),
+  averageRating: (p) => averageRating(p),
+  rating: (p) => averageRating(p), // deprecated for averageRating (CHANGELOG.md)
   reviews: (p, args, ctx) => productReviews(ctx, p, args),
 };
 
@@ -22,3 +23,6 @@ export function required<T>(row: T | null): T {
 }
 
 export const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The average review rating to two decimals; null with no reviews (GraphQL and REST alike). */
+export const averageRating = (p: { reviewCount: number; ratingAvg: number }) => (p.reviewCount > 0 ? round2(p.ratingAvg) : null);

@@ -24,6 +24,7 @@ import { registerOpsRoutes } from './http/ops.js';
 import { REST_PREFIX, restPlugin } from './rest/index.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { observabilityPlugin, recordCost } from './observability/plugin.js';
+import { deprecationUsage } from './observability/deprecations.js';
 import { countRateLimited } from './observability/rateLimit.js';
 import { lazyChildLogger } from './observability/lazyLogger.js';
 import { registerRequestLog } from './observability/requestLog.js';
@@ -105,7 +106,7 @@ export async function createApp(config: Config, database: Database, options: App
       'if-none-match',
       'idempotency-key',
     ],
-    exposedHeaders: ['etag', 'location', 'retry-after'],
+    exposedHeaders: ['etag', 'location', 'retry-after', 'deprecation', 'sunset', 'link'],
     maxAge: 600,
   });
 
@@ -118,6 +119,7 @@ export async function createApp(config: Config, database: Database, options: App
   const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
   const formatError = createFormatError(fastify.log, production);
   const subscriptions = attachSubscriptions(fastify.server, schema, deps, { limits, formatError, production });
+  const deprecations = deprecationUsage(schema, metrics.deprecatedUsage);
 
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
   const apq = new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
@@ -134,6 +136,7 @@ export async function createApp(config: Config, database: Database, options: App
       drainSubscriptions(subscriptions),
       queryCostPlugin({ limits, rateLimiter: deps.rateLimiter, onCost: recordCost }),
       observabilityPlugin(metrics, limits),
+      deprecations.plugin,
       ...(deps.responseCache ? [entityTagPlugin(schema)] : []),
     ],
     // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
@@ -151,7 +154,12 @@ export async function createApp(config: Config, database: Database, options: App
       apollo,
       deps,
       metrics,
-      deps.responseCache && { store: deps.responseCache, analyze: createDocumentAnalyzer(schema), apq },
+      deps.responseCache && {
+        store: deps.responseCache,
+        analyze: createDocumentAnalyzer(schema),
+        apq,
+        onHit: (doc, query) => deprecations.countQuery(doc, query),
+      },
     ),
   });
   registerOpsRoutes(fastify, database, metrics);

@@ -1,11 +1,17 @@
 /**
  * `GET /api/v1/openapi.json`: an OpenAPI 3.1 document generated from the routes' own schemas. It validates
- * (@apidevtools/swagger-parser), lists every route of the contract and nothing the server does not serve, its
- * examples fit its schemas, and real responses fit the schemas it documents for them.
+ * (@apidevtools/swagger-parser), Spectral's `spectral:oas` ruleset finds nothing in it, every operation has a
+ * stable operationId, a description and a declared tag, it lists every route of the contract and nothing the
+ * server does not serve, its examples fit its schemas, and real responses fit the schemas it documents for them.
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signInAll, type Demo } from './helpers/accounts.js';
 import { restClient } from './helpers/rest.js';
@@ -54,15 +60,44 @@ describe('the OpenAPI document', () => {
     await expect(SwaggerParser.validate(broken)).rejects.toThrow();
   });
 
-  it('lists every route of the contract, each with a summary, a tag and its error responses', () => {
+  it('lists every route of the contract, each with a summary, a description, a declared tag and its error responses', () => {
     expect(operations()).toEqual(expect.arrayContaining(CONTRACT_ROUTES));
+    const declared = doc.tags.map((t: any) => t.name);
     for (const [path, item] of Object.entries<any>(doc.paths)) {
       for (const op of Object.values<any>(item)) {
         expect(op.summary, path).toBeTruthy();
+        expect(op.description, path).toBeTruthy();
         expect(op.tags, path).toHaveLength(1);
+        expect(declared, path).toContain(op.tags[0]);
         if (path !== '/openapi.json') expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(['400', '401', '429']));
       }
     }
+  });
+
+  it('names every operation with a stable operationId (generated clients call them by it)', () => {
+    const ids = Object.fromEntries(
+      Object.entries<any>(doc.paths).flatMap(([path, item]) =>
+        Object.entries<any>(item).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op.operationId]),
+      ),
+    );
+    // Renaming one breaks every generated client: this list only grows.
+    expect(ids).toMatchObject({
+      'GET /products': 'listProducts',
+      'GET /products/{id}': 'getProduct',
+      'GET /products/{id}/reviews': 'listProductReviews',
+      'GET /reviews/{id}': 'getReview',
+      'GET /sellers/{id}': 'getSeller',
+      'GET /sellers/{id}/products': 'listSellerProducts',
+      'GET /users/{id}': 'getUser',
+      'GET /categories': 'listCategories',
+      'GET /categories/{id}': 'getCategory',
+      'POST /auth/login': 'logIn',
+      'POST /orders': 'placeOrder',
+      'GET /orders/{id}': 'getOrder',
+      'POST /orders/{id}/cancel': 'cancelOrder',
+      'GET /openapi.json': 'getOpenApiDocument',
+    });
+    expect(new Set(Object.values(ids)).size).toBe(Object.keys(ids).length);
   });
 
   it('documents only routes the server serves', () => {
@@ -101,6 +136,17 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('Spectral (spectral:oas, .spectral.yaml) on the served document', () => {
+  it('finds nothing, not even a hint; a copy without operationIds and tags is flagged', async () => {
+    const broken = structuredClone(doc);
+    delete broken.tags;
+    for (const item of Object.values<any>(broken.paths)) for (const op of Object.values<any>(item)) delete op.operationId;
+    const [clean, flagged] = await Promise.all([spectral(doc), spectral(broken)]);
+    expect(clean).toEqual([]);
+    expect(new Set(flagged.map((r) => r.code))).toEqual(new Set(['operation-operationId', 'operation-tag-defined']));
+  }, 120_000);
+});
+
 describe('real responses fit the documented schemas', () => {
   it('for every resource and list', async () => {
     const rest = restClient(server);
@@ -132,6 +178,23 @@ describe('real responses fit the documented schemas', () => {
     }
   });
 });
+
+/** Runs the Spectral CLI (offline: the ruleset is built in) on a document; its findings of any severity. */
+async function spectral(document: unknown): Promise<{ code: string; message: string; path: string[] }[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bazaar-spectral-'));
+  try {
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(document));
+    const { stdout } = await promisify(execFile)(
+      'node_modules/.bin/spectral',
+      ['lint', file, '--ruleset', '.spectral.yaml', '--format', 'json', '--fail-severity', 'hint', '--quiet'],
+      { timeout: 60_000 },
+    ).catch((err) => err as { stdout: string }); // exit code 1 when it finds something: the JSON says what
+    return JSON.parse(stdout || '[]');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** JSON Schema 2020-12 (what OpenAPI 3.1 schemas are) over the document's components, `additionalProperties` strict. */
 function schemaValidator() {

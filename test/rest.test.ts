@@ -151,14 +151,19 @@ describe('GET /products/{id} and its reviews', () => {
 });
 
 describe('sellers, users, categories', () => {
-  it('GET /sellers/{id} and /sellers/{id}/products', async () => {
+  it('GET /sellers/{id} and /sellers/{id}/products (deprecated: test/deprecation.test.ts)', async () => {
     const seller = await rest('/api/v1/sellers/sel_1');
     expect(seller.status).toBe(200);
-    const gql = dataOf<any>(await server.gql('{ seller(id: "sel_1") { id name city rating joinedAt products(first: 5) { nodes { id } } } }')).seller;
+    const gql = dataOf<any>(
+      await server.gql('{ seller(id: "sel_1") { id name city averageRating rating joinedAt products(first: 5) { nodes { id } } } }'),
+    ).seller;
     const { products, ...fields } = gql;
     expect(seller.body).toMatchObject(fields);
-    const page = await rest(seller.body._links.products.href + '?limit=5');
+    // `_links.products` is the catalog filtered by seller; the deprecated route still serves the same page.
+    const page = await rest(seller.body._links.products.href + '&limit=5');
     expect(page.body.data.map((p: any) => p.id)).toEqual(products.nodes.map((p: any) => p.id));
+    const old = await rest('/api/v1/sellers/sel_1/products?limit=5');
+    expect(old.body.data.map((p: any) => p.id)).toEqual(products.nodes.map((p: any) => p.id));
     expectError(await rest('/api/v1/sellers/sel_999999'), 404, 'NOT_FOUND');
     expectError(await rest('/api/v1/sellers/sel_999999/products'), 404, 'NOT_FOUND');
   });

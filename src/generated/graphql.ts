@@ -101,6 +101,7 @@ export type Money = {
   formatted: Scalars['String']['output'];
 };
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Reviews a product, once per user and product (a second is CONFLICT); updates its rating at once. */
@@ -128,53 +129,63 @@ export type Mutation = {
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationAddReviewArgs = {
   input: AddReviewInput;
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationCancelOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationCreateProductArgs = {
   input: CreateProductInput;
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationLogInArgs = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationLogOutArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationRefreshSessionArgs = {
   refreshToken: Scalars['String']['input'];
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationSetStockArgs = {
   productId: Scalars['ID']['input'];
   stock: Scalars['Int']['input'];
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationUpdateOrderStatusArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
@@ -182,6 +193,7 @@ export type MutationUpdateOrderStatusArgs = {
 };
 
 
+/** Everything that changes data: accounts and sessions, orders, the catalog and reviews. Send mutations by POST only. */
 export type MutationUpdateProductArgs = {
   id: Scalars['ID']['input'];
   input: UpdateProductInput;
@@ -314,6 +326,8 @@ export type PlaceOrderInput = {
 /** A product listed by a seller. */
 export type Product = Node & {
   __typename?: 'Product';
+  /** The average review rating, 1 to 5, to two decimals; null when nobody has reviewed it. */
+  averageRating?: Maybe<Scalars['Float']['output']>;
   /** The brand; null for unbranded goods. */
   brand?: Maybe<Scalars['String']['output']>;
   /** The category it is listed in. */
@@ -334,7 +348,10 @@ export type Product = Node & {
   mrp: Money;
   /** The selling price. */
   price: Money;
-  /** The average review rating, 1 to 5; null when nobody has reviewed it. */
+  /**
+   * The average review rating: the same value as `averageRating`.
+   * @deprecated Use `averageRating`: `rating` reads like one review's stars (`Review.rating`). Kept until at least 2027-06-01 (see CHANGELOG.md).
+   */
   rating?: Maybe<Scalars['Float']['output']>;
   /** How many reviews it has. */
   reviewCount: Scalars['Int']['output'];
@@ -407,6 +424,10 @@ export type ProductSort =
   /** Best match for `search`; without a search, most reviewed first. */
   | 'RELEVANCE';
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type Query = {
   __typename?: 'Query';
   /** Every category, by name. */
@@ -428,21 +449,37 @@ export type Query = {
 };
 
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
@@ -451,11 +488,19 @@ export type QueryProductsArgs = {
 };
 
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type QuerySellerArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/**
+ * What can be read: the catalog, users and orders. A well-formed ID of the right type that names nothing is null;
+ * an ID that cannot be decoded, or of another type, is BAD_USER_INPUT.
+ */
 export type QueryUserArgs = {
   id: Scalars['ID']['input'];
 };
@@ -522,6 +567,8 @@ export type Role =
 /** A shop on the marketplace. */
 export type Seller = Node & {
   __typename?: 'Seller';
+  /** The average rating of all reviews of its products, to two decimals; null with no reviews. */
+  averageRating?: Maybe<Scalars['Float']['output']>;
   /** The city it ships from. */
   city?: Maybe<Scalars['String']['output']>;
   /** The seller's ID (`sel_…`). */
@@ -532,7 +579,10 @@ export type Seller = Node & {
   name: Scalars['String']['output'];
   /** Its products, most reviewed first. */
   products: ProductConnection;
-  /** The average rating of all reviews of its products; null with no reviews. */
+  /**
+   * The average rating of its products' reviews: the same value as `averageRating`.
+   * @deprecated Use `averageRating`: `rating` reads like one review's stars (`Review.rating`). Kept until at least 2027-06-01 (see CHANGELOG.md).
+   */
   rating?: Maybe<Scalars['Float']['output']>;
 };
 
@@ -553,6 +603,7 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
 };
 
+/** Live order changes over WebSocket (`graphql-transport-ws`), each sent as the order is at that change. */
 export type Subscription = {
   __typename?: 'Subscription';
   /** Each change of any of your orders, as buyer or as the seller you run (or after `afterEventId`, replayed first). */
@@ -562,11 +613,13 @@ export type Subscription = {
 };
 
 
+/** Live order changes over WebSocket (`graphql-transport-ws`), each sent as the order is at that change. */
 export type SubscriptionMyOrderUpdatesArgs = {
   afterEventId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
+/** Live order changes over WebSocket (`graphql-transport-ws`), each sent as the order is at that change. */
 export type SubscriptionOrderUpdatedArgs = {
   afterEventId?: InputMaybe<Scalars['ID']['input']>;
   orderId: Scalars['ID']['input'];
@@ -886,6 +939,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 };
 
 export type ProductResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   brand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -952,6 +1006,7 @@ export type ReviewEdgeResolvers<ContextType = Context, ParentType extends Resolv
 };
 
 export type SellerResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Seller'] = ResolversParentTypes['Seller']> = {
+  averageRating?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -27,6 +27,8 @@ export interface ResponseCacheRoute {
   analyze(query: string, operationName: string | undefined): DocumentInfo | null;
   /** Apollo's APQ store (keys prefixed `apq:`), read here so hashed queries can be cache hits too. */
   apq: KeyValueCache<string>;
+  /** Called for each response the cache answers (with the analysis and text of its query): usage metrics. */
+  onHit?(doc: DocumentInfo, query: string): void;
 }
 
 type XCache = 'HIT' | 'MISS' | 'BYPASS';
@@ -162,13 +164,18 @@ export function graphqlRoute(
     const key = keyFor(doc, op.operationName, op.variables, viewer);
     const hit = cache.store.get(key, deps.clock());
     const name = () => operationNameOf(doc, query!, op.operationName);
-    if (hit) return serveHit(req, reply, hit, viewer, name());
+    if (hit) {
+      cache.onHit?.(doc, query!);
+      return serveHit(req, reply, hit, viewer, name());
+    }
     const flight = flights(key, () => executeAndStore(req, key, doc));
     if (flight.leader) return send(reply, (await flight.result)!, 'MISS');
     // Waited for an identical request: serve what it stored, or run our own if it stored nothing.
     await flight.result.catch(() => null);
     const stored = cache.store.get(key, deps.clock());
-    return stored ? serveHit(req, reply, stored, viewer, name()) : send(reply, await execute(req), 'MISS');
+    if (!stored) return send(reply, await execute(req), 'MISS');
+    cache.onHit?.(doc, query!);
+    return serveHit(req, reply, stored, viewer, name());
   };
 }
 

@@ -70,6 +70,12 @@ export function createMetrics() {
       help: 'Requests refused with RATE_LIMITED (GraphQL, cache hits, REST, subscription starts).',
       registers: [registry],
     }),
+    deprecatedUsage: new Counter({
+      name: 'graphql_deprecated_field_usage_total',
+      help: 'Operations (executed or answered from the cache) that used a deprecated field, argument, input field or enum value, by its schema coordinate.',
+      labelNames: ['coordinate'] as const,
+      registers: [registry],
+    }),
     webSockets: new Gauge({
       name: 'websocket_connections',
       help: 'Open WebSocket connections.',

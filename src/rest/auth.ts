@@ -12,6 +12,7 @@ const loginRoute = route<{ Body: { email: string; password: string } }>({
   method: 'POST',
   url: '/auth/login',
   schema: {
+    operationId: 'logIn',
     summary: 'Sign in: email and password → tokens',
     description:
       'Any failure is 401 with one message. Repeated failures slow down, then lock briefly: 429 with `Retry-After`.',

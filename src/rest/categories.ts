@@ -11,7 +11,9 @@ const listCategoriesRoute = route({
   method: 'GET',
   url: '/categories',
   schema: {
+    operationId: 'listCategories',
     summary: 'Every category, by name (one page: `hasNextPage` is false)',
+    description: 'GraphQL `categories`. A category\'s products are `/products?categoryId=` (its `_links.products`).',
     tags: ['categories'],
     ...optionalBearer,
     headers: conditionalHeaders,
@@ -32,7 +34,9 @@ const getCategoryRoute = route<{ Params: { id: string } }>({
   method: 'GET',
   url: '/categories/:id',
   schema: {
+    operationId: 'getCategory',
     summary: 'One category (the `self` of every category)',
+    description: 'GraphQL `node(id:)` on a `cat_…` ID.',
     tags: ['categories'],
     ...optionalBearer,
     params: idParams('cat', 'cat_3'),

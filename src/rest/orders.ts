@@ -17,6 +17,7 @@ const placeOrderRoute = route<{ Body: PlaceOrderBody; Headers: { 'idempotency-ke
   method: 'POST',
   url: '/orders',
   schema: {
+    operationId: 'placeOrder',
     summary: 'Place an order: stock is taken for every line or for none',
     description:
       'Retrying with the same `Idempotency-Key` returns the same order (201 again) and takes stock once; the same key ' +
@@ -68,7 +69,9 @@ const getOrderRoute = route<{ Params: { id: string } }>({
   method: 'GET',
   url: '/orders/:id',
   schema: {
+    operationId: 'getOrder',
     summary: 'One order with its lines and status history: its buyer, a seller of its items, or an admin',
+    description: 'GraphQL `order(id:)`. Anonymous is 401, someone else\'s order 403. `_links.cancel` appears only for the buyer while the order can still be cancelled.',
     tags: ['orders'],
     ...bearer,
     params: idParams('ord', 'ord_3'),
@@ -85,6 +88,7 @@ const cancelOrderRoute = route<{ Params: { id: string } }>({
   method: 'POST',
   url: '/orders/:id/cancel',
   schema: {
+    operationId: 'cancelOrder',
     summary: 'Cancel an order (its buyer, before it ships); the stock goes back',
     description: 'Cancelling a SHIPPED, DELIVERED or CANCELLED order is 400.',
     tags: ['orders'],

@@ -61,6 +61,12 @@ const ERRORS: Record<number, string> = {
 
 const etagHeader = { ETag: { type: 'string', description: 'A weak validator of the body, for If-None-Match.' } };
 const locationHeader = { Location: { type: 'string', description: 'The path of what was created.' } };
+/** What a deprecated route answers besides its body (src/rest/deprecation.ts). */
+const deprecationHeaders = {
+  Deprecation: { type: 'string', description: 'RFC 9745: when this route was deprecated, `@<epoch seconds>`.', examples: ['@1796083200'] },
+  Sunset: { type: 'string', description: 'RFC 8594: the HTTP-date after which it may stop answering.', examples: ['Tue, 01 Jun 2027 00:00:00 GMT'] },
+  Link: { type: 'string', description: 'The route to use instead: `<…>; rel="successor-version"`.' },
+};
 
 /**
  * A route's responses: the success schema, 304 for GETs, and the errors it can give. 400, 401 (a bad token) and
@@ -70,12 +76,12 @@ export function responses(
   status: 200 | 201,
   body: string,
   description: string,
-  opts: { get?: boolean; errors?: number[] } = {},
+  opts: { get?: boolean; errors?: number[]; deprecated?: boolean } = {},
 ): Schema {
   const out: Schema = {
     [status]: {
       description,
-      ...(opts.get && { headers: etagHeader }),
+      ...(opts.get && { headers: { ...etagHeader, ...(opts.deprecated && deprecationHeaders) } }),
       ...(status === 201 && { headers: locationHeader }),
       $ref: `${body}#`,
     },

@@ -3,7 +3,7 @@
  * rules (Money, discount, rating rounding, private email) are the ones the GraphQL resolvers use, imported, not
  * restated; relations are read through the request's DataLoaders, as the resolvers read them.
  */
-import { round2 } from '../../resolvers/product.js';
+import { averageRating, round2 } from '../../resolvers/product.js';
 import { canSeeEmail } from '../auth/policy.js';
 import type { Context } from '../context.js';
 import type { CategoryRow, OrderRow, ProductRow, ReviewRow, SellerRow, UserRow } from '../db/schema.js';
@@ -33,7 +33,8 @@ export function product(p: ProductRow) {
     discountPercent: discountPercent(p.pricePaise, p.mrpPaise),
     stock: p.stock,
     inStock: p.stock > 0,
-    rating: p.reviewCount > 0 ? round2(p.ratingAvg) : null,
+    averageRating: averageRating(p),
+    rating: averageRating(p), // deprecated for averageRating (CHANGELOG.md)
     reviewCount: p.reviewCount,
     createdAt: iso(p.createdAt),
     _links: {
@@ -48,13 +49,16 @@ export function product(p: ProductRow) {
 export async function seller(ctx: Context, s: SellerRow) {
   const id = encodeId('Seller', s.id);
   const rating = await ctx.loaders.sellerRating.load(s.id);
+  const average = rating === null ? null : round2(rating);
   return {
     id,
     name: s.name,
     city: s.city,
-    rating: rating === null ? null : round2(rating),
+    averageRating: average,
+    rating: average, // deprecated for averageRating (CHANGELOG.md)
     joinedAt: iso(s.joinedAt),
-    _links: { self: link(`/sellers/${id}`), products: link(`/sellers/${id}/products`) },
+    // The catalog filtered by seller: /sellers/{id}/products is deprecated for it (CHANGELOG.md).
+    _links: { self: link(`/sellers/${id}`), products: link(`/products?sellerId=${id}`) },
   };
 }
 

@@ -26,6 +26,7 @@ const listProductsRoute = route<{ Querystring: ProductsQuery }>({
   method: 'GET',
   url: '/products',
   schema: {
+    operationId: 'listProducts',
     summary: 'The catalog, filtered and sorted, a page at a time',
     description: 'GraphQL `products(first, after, filter, sort)`. Prices are paise, bounds inclusive.',
     tags: ['products'],
@@ -58,7 +59,9 @@ const getProductRoute = route<{ Params: { id: string } }>({
   method: 'GET',
   url: '/products/:id',
   schema: {
+    operationId: 'getProduct',
     summary: 'One product, with `sellerId` and `categoryId`',
+    description: 'GraphQL `product(id:)`. Its seller, category and reviews are links (`_links`); an ID of another type is 400.',
     tags: ['products'],
     ...optionalBearer,
     params: idParams('prd', 'prd_1'),
@@ -75,7 +78,9 @@ const productReviewsRoute = route<{ Params: { id: string }; Querystring: { limit
   method: 'GET',
   url: '/products/:id/reviews',
   schema: {
+    operationId: 'listProductReviews',
     summary: "A product's reviews, newest first unless sorted (each with `authorId`)",
+    description: 'GraphQL `Product.reviews(first, after, sort)`. A review names its author by `authorId`: fetch `/users/{authorId}` for the name. An unknown product is 404.',
     tags: ['products'],
     ...optionalBearer,
     params: idParams('prd', 'prd_1'),
@@ -101,7 +106,9 @@ const getReviewRoute = route<{ Params: { id: string } }>({
   method: 'GET',
   url: '/reviews/:id',
   schema: {
+    operationId: 'getReview',
     summary: 'One review (the `self` of every review)',
+    description: 'GraphQL `node(id:)` on a `rev_…` ID.',
     tags: ['products'],
     ...optionalBearer,
     params: idParams('rev', 'rev_12'),

@@ -7,12 +7,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, Rout
 import { authenticate } from '../auth/tokens.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
 import { NotFoundError } from '../errors.js';
+import { announceDeprecation, type RouteDeprecation } from './deprecation.js';
 
 export interface RestRoute<R extends RouteGenericInterface = RouteGenericInterface> {
   method: 'GET' | 'POST';
   /** Under the plugin's prefix: `/products/:id`. */
   url: string;
-  schema: FastifySchema & { summary: string; tags: string[] };
+  /** `operationId` is the stable name generated clients call the operation by: never rename it. */
+  schema: FastifySchema & { operationId: string; summary: string; description: string; tags: string[] };
+  /** Set when the route is going away: its responses say so (src/rest/deprecation.ts), the document marks it. */
+  deprecation?: RouteDeprecation;
   /**
    * Points taken from the caller's rate-limit bucket (the one GraphQL spends from) once the request has passed
    * validation: a number, or for lists a function of the validated request (1 + `limit`).
@@ -36,8 +40,9 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: Rest
     app.route({
       method: r.method,
       url: r.url,
-      schema: r.schema,
-      onRequest: async (req) => {
+      schema: schemaOf(r),
+      onRequest: async (req, reply) => {
+        if (r.deprecation) announceDeprecation(reply, req, r.deprecation);
         const viewer = await authenticate(deps.auth.tokens, req.headers.authorization);
         contexts.set(req, createContext(deps, viewer, { ip: req.ip, requestId: req.id }));
       },
@@ -49,6 +54,9 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: Rest
     });
   }
 }
+
+/** The schema fastify validates with and the document shows: a deprecated route is marked `deprecated: true`. */
+export const schemaOf = (r: RestRoute): FastifySchema => (r.deprecation ? { ...r.schema, deprecated: true } : r.schema);
 
 /** A row the service found, or 404 in the contract's shape. */
 export function found<T>(row: T | null | undefined, what: string, id: string): T {

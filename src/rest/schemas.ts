@@ -14,6 +14,8 @@ const int = (description: string): Schema => ({ type: 'integer', description });
 const nullable = (type: string, description: string): Schema => ({ type: [type, 'null'], description });
 const ref = (id: string): Schema => ({ $ref: `${id}#` });
 const dateTime = (description: string): Schema => ({ type: 'string', format: 'date-time', description });
+/** A field going away (JSON Schema's `deprecated`): still sent until its sunset, listed in CHANGELOG.md. */
+const deprecatedField = (schema: Schema): Schema => ({ ...schema, deprecated: true });
 
 function object(id: string | null, description: string, properties: Record<string, Schema>, examples?: unknown[]): Schema {
   return {
@@ -79,6 +81,7 @@ const productExample = {
   discountPercent: 62,
   stock: 120,
   inStock: true,
+  averageRating: 4.21,
   rating: 4.21,
   reviewCount: 38,
   createdAt: '2025-11-02T10:15:00.000Z',
@@ -106,7 +109,8 @@ const Product = object(
     discountPercent: int('Below MRP, in whole percent (rounded down).'),
     stock: int('Units available to order.'),
     inStock: { type: 'boolean' },
-    rating: nullable('number', 'Average review rating, 1 to 5; null with no reviews.'),
+    averageRating: nullable('number', 'Average review rating, 1 to 5, to two decimals; null with no reviews.'),
+    rating: deprecatedField(nullable('number', 'Deprecated: the same value as `averageRating`, which replaces it.')),
     reviewCount: int('How many reviews it has.'),
     createdAt: dateTime('When it was listed.'),
     _links: links('self', 'seller', 'category', 'reviews'),
@@ -121,7 +125,8 @@ const Seller = object(
     id: str('`sel_…`'),
     name: str("The shop's name."),
     city: nullable('string', 'The city it ships from.'),
-    rating: nullable('number', "Average rating of its products' reviews; null with none."),
+    averageRating: nullable('number', "Average rating of its products' reviews, to two decimals; null with none."),
+    rating: deprecatedField(nullable('number', 'Deprecated: the same value as `averageRating`, which replaces it.')),
     joinedAt: dateTime('When it joined.'),
     _links: links('self', 'products'),
   },
@@ -130,9 +135,10 @@ const Seller = object(
       id: 'sel_7',
       name: 'Sharma Electronics',
       city: 'Jaipur',
+      averageRating: 4.08,
       rating: 4.08,
       joinedAt: '2023-04-18T00:00:00.000Z',
-      _links: { self: link('/api/v1/sellers/sel_7'), products: link('/api/v1/sellers/sel_7/products') },
+      _links: { self: link('/api/v1/sellers/sel_7'), products: link('/api/v1/products?sellerId=sel_7') },
     },
   ],
 );

@@ -8,7 +8,9 @@ const getUserRoute = route<{ Params: { id: string } }>({
   method: 'GET',
   url: '/users/:id',
   schema: {
+    operationId: 'getUser',
     summary: 'One user; `email` only with their own (or an admin) bearer token',
+    description: 'GraphQL `user(id:)`. `email` is null unless the bearer token is the user\'s own or an admin\'s; `sellerId` names the seller a SELLER runs.',
     tags: ['users'],
     ...optionalBearer,
     params: idParams('usr', 'usr_1'),
