@@ -118,5 +118,6 @@ describe('npm start on an empty database', () => {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // A cold start seeds and hashes the demo accounts' passwords (scrypt): ~20 s when 2 cores are shared.
+  }, 120_000);
 });
