@@ -202,7 +202,8 @@ describe('login abuse slows down, then locks, without revealing accounts', () =>
     const after = await attempt(email, 'demo-password');
     expect(codesOf(after)).toEqual(email.startsWith('seller') ? [] : ['UNAUTHENTICATED']);
     now += 3_600_000;
-  });
+    // Sixteen scrypt verifications: seconds each when the 2 cores are shared, so more than the default 30 s.
+  }, 120_000);
 
   it('a success clears the account’s failures', async () => {
     await attempt('buyer@example.com');

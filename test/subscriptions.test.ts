@@ -512,5 +512,5 @@ describe('keep-alive, shutdown and leaks', () => {
     }
     expect(stats(leak)).toEqual({ sockets: 0, connections: 0, subscriptions: 0, listeners: 0, expiryTimers: 0 });
     expect(leak.app.deps.pubsub.listenerCount()).toBe(0);
-  }, 60_000);
+  }, 180_000);
 });
