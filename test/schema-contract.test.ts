@@ -57,6 +57,9 @@ describe('the breaking-change gate (npm run schema:check)', () => {
     const result = checkSchema({ released: latestRelease(RELEASES), current: printedSchema(), changelog: CHANGELOG });
     expect(result.unlisted).toEqual([]);
     expect(result.stale).toEqual([]);
+    // Every deprecation since the release is announced in the changelog's Unreleased section.
+    const unreleased = readFileSync(CHANGELOG, 'utf8').split(/^## Unreleased/m)[1]!.split(/^## /m)[0]!;
+    for (const coordinate of result.newlyDeprecated) expect(unreleased, coordinate).toContain(`\`${coordinate}\``);
   });
 
   it('fails on a breaking change in a scratch copy of the SDL, prints dangerous ones, passes once the change is listed', async () => {

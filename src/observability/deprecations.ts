@@ -9,7 +9,7 @@
  * every deprecated coordinate its document uses: per operation, not per resolved field (a deprecated field read
  * on 20 products counts once), and nothing happens per field while executing.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import {
   getNamedType,
   isEnumType,
@@ -52,20 +52,19 @@ export function deprecationUsage(schema: GraphQLSchema, counter: Counter<'coordi
       return child;
     });
 
+  // One hooks object for every request (no allocation per request).
+  const hooks: GraphQLRequestListener<BaseContext> = {
+    // Once the operation passed every check and runs: refused operations used nothing.
+    async executionDidStart({ document }) {
+      let counted = byDocument.get(document);
+      if (!counted) byDocument.set(document, (counted = childrenOf(document)));
+      for (const child of counted) child.inc();
+    },
+  };
+
   return {
     coordinatesOf,
-    plugin: {
-      async requestDidStart() {
-        return {
-          // Once the operation passed every check and runs: refused operations used nothing.
-          async executionDidStart({ document }) {
-            let counted = byDocument.get(document);
-            if (!counted) byDocument.set(document, (counted = childrenOf(document)));
-            for (const child of counted) child.inc();
-          },
-        };
-      },
-    },
+    plugin: { requestDidStart: async () => hooks },
     countQuery(key, query) {
       let counted = byKey.get(key);
       if (!counted) {

@@ -47,7 +47,7 @@ function main() {
     const date = new Date().toISOString().slice(0, 10);
     writeFileSync(join(RELEASES, `${date}.graphql`), `# Released ${date}.\n\n` + printedSchema());
     const changelog = readFileSync(CHANGELOG, 'utf8');
-    writeFileSync(CHANGELOG, changelog.replace(/^## Unreleased\s*$/m, `## Unreleased\n\n### Breaking changes\n\n## ${date}`));
+    writeFileSync(CHANGELOG, changelog.replace(/^## Unreleased[ \t]*$/m, `## Unreleased\n\n### Breaking changes\n\n## ${date}`));
     console.log(`released schema/released/${date}.graphql; CHANGELOG.md: "Unreleased" is now "${date}"`);
   } else {
     console.error('usage: tsx tools/contracts/schema.ts print | check [--schema dir] [--released file] [--changelog file] | release');

@@ -10,7 +10,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSchema, findBreakingChanges, findDangerousChanges, type GraphQLSchema } from 'graphql';
+import {
+  buildSchema,
+  findBreakingChanges,
+  findDangerousChanges,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 
 export interface Change {
   type: string;
@@ -27,6 +36,8 @@ export interface GateResult {
   stale: string[];
   /** Fields, arguments, input fields or enum values removed that the released schema had not deprecated. */
   undeprecatedRemovals: string[];
+  /** Deprecated now but not in the release: each belongs in the changelog's Deprecated table, with a sunset. */
+  newlyDeprecated: string[];
 }
 
 /** `TYPE: description`, the key a changelog line names a change by. */
@@ -54,7 +65,7 @@ export function acceptedChanges(changelog: string): Map<string, string> {
 export function compareSchemas(released: GraphQLSchema, current: GraphQLSchema, changelog: string): GateResult {
   const accepted = acceptedChanges(changelog);
   const breaking = findBreakingChanges(released, current);
-  const result: GateResult = { accepted: [], unlisted: [], dangerous: [], stale: [], undeprecatedRemovals: [] };
+  const result: GateResult = { accepted: [], unlisted: [], dangerous: [], stale: [], undeprecatedRemovals: [], newlyDeprecated: [] };
   for (const change of breaking) {
     const reason = accepted.get(keyOf(change));
     if (reason) result.accepted.push({ ...change, reason });
@@ -65,6 +76,8 @@ export function compareSchemas(released: GraphQLSchema, current: GraphQLSchema, 
   result.dangerous = findDangerousChanges(released, current);
   const seen = new Set(breaking.map(keyOf));
   result.stale = [...accepted.keys()].filter((k) => !seen.has(k));
+  const before = new Set(deprecatedIn(released));
+  result.newlyDeprecated = deprecatedIn(current).filter((c) => !before.has(c));
   return result;
 }
 
@@ -83,6 +96,7 @@ export function report(r: GateResult, released: string, changelog: string): stri
   list('BREAKING, NOT LISTED (fails)', r.unlisted.map(keyOf));
   list('removed without a deprecation in the released schema first (deprecate, release, then remove)', r.undeprecatedRemovals);
   list('dangerous (clients may need to handle something new)', r.dangerous.map(keyOf));
+  list('deprecated since the release (list each in the changelog, with its sunset)', r.newlyDeprecated);
   list(`listed in ${changelog} but not a change against the release`, r.stale);
   if (!r.accepted.length && !r.unlisted.length && !r.dangerous.length) lines.push('  no breaking or dangerous changes.');
   if (r.unlisted.length) {
@@ -93,6 +107,25 @@ export function report(r: GateResult, released: string, changelog: string): stri
     );
   }
   return lines.join('\n');
+}
+
+/** Every deprecated field, argument, input field and enum value of a schema, as schema coordinates. */
+function deprecatedIn(schema: GraphQLSchema): string[] {
+  const out: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__')) continue;
+    if (isObjectType(type) || isInterfaceType(type)) {
+      for (const f of Object.values(type.getFields())) {
+        if (f.deprecationReason != null) out.push(`${type.name}.${f.name}`);
+        for (const a of f.args) if (a.deprecationReason != null) out.push(`${type.name}.${f.name}(${a.name}:)`);
+      }
+    } else if (isInputObjectType(type)) {
+      for (const f of Object.values(type.getFields())) if (f.deprecationReason != null) out.push(`${type.name}.${f.name}`);
+    } else if (isEnumType(type)) {
+      for (const v of type.getValues()) if (v.deprecationReason != null) out.push(`${type.name}.${v.name}`);
+    }
+  }
+  return out;
 }
 
 /** `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `Input.field` named by a removal, when it is one. */
