@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { queryColumn, queryValue } from '../src/db/adhoc.js';
 import { openDatabase } from '../src/db/index.js';
 import { seedDatabase } from '../seed/seed.js';
 
@@ -31,24 +32,23 @@ export interface Catalog {
 export async function seedCatalog(products: number): Promise<Catalog> {
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-bench-'));
   const file = join(dir, 'catalog.db');
-  const database = openDatabase(file);
+  const database = await openDatabase(file);
   const started = performance.now();
   await seedDatabase(database, { products });
   const seedSeconds = (performance.now() - started) / 1000;
-  const one = (sql: string) => database.sqlite.prepare(sql).pluck().get() as number;
+  const one = (sql: string) => queryValue<number>(database, sql);
   const catalog: Catalog = {
     dir,
     file,
     products,
-    productId: `prd_${one('select id from products order by review_count desc, id limit 1')}`,
-    categoryId: `cat_${one('select category_id from products group by category_id order by count(*) desc, category_id limit 1')}`,
-    sellerProductIds: (database.sqlite.prepare('select id from products where seller_id = 1 order by id limit 12').pluck().all() as number[]).map(
+    productId: `prd_${await one('select id from products order by review_count desc, id limit 1')}`,
+    categoryId: `cat_${await one('select category_id from products group by category_id order by count(*) desc, category_id limit 1')}`,
+    sellerProductIds: (await queryColumn<number>(database, 'select id from products where seller_id = 1 order by id limit 12')).map(
       (id) => `prd_${id}`,
     ),
     seedSeconds,
   };
-  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  database.close();
+  await database.close(); // the last connection to close checkpoints and removes the WAL
   return catalog;
 }
 

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { queryColumn, queryValue } from '../src/db/adhoc.js';
 import { openDatabase } from '../src/db/index.js';
 import { seedDatabase } from '../seed/seed.js';
 
@@ -27,20 +28,19 @@ export interface Seeded {
 export async function seed(products: number): Promise<Seeded> {
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-compare-'));
   const file = join(dir, 'compare.db');
-  const database = openDatabase(file);
+  const database = await openDatabase(file);
   await seedDatabase(database, { products });
-  const one = (sql: string) => database.sqlite.prepare(sql).pluck().get() as number;
+  const one = (sql: string) => queryValue<number>(database, sql);
   const seeded: Seeded = {
     dir,
     file,
-    categoryId: `cat_${one('select category_id from products group by category_id order by count(*) desc, category_id limit 1')}`,
-    productId: `prd_${one('select id from products order by review_count desc, id limit 1')}`,
+    categoryId: `cat_${await one('select category_id from products group by category_id order by count(*) desc, category_id limit 1')}`,
+    productId: `prd_${await one('select id from products order by review_count desc, id limit 1')}`,
     orderProductIds: (
-      database.sqlite.prepare('select id from products where seller_id = 1 and stock >= 10 order by id limit 3').pluck().all() as number[]
+      await queryColumn<number>(database, 'select id from products where seller_id = 1 and stock >= 10 order by id limit 3')
     ).map((id) => `prd_${id}`),
   };
-  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  database.close();
+  await database.close(); // the last connection to close checkpoints and removes the WAL
   return seeded;
 }
 

@@ -6,7 +6,7 @@ import * as catalog from '../src/data/catalog.js';
 import * as orderData from '../src/data/orders.js';
 import * as productData from '../src/data/products.js';
 import * as reviewData from '../src/data/reviews.js';
-import type { Db } from '../src/db/index.js';
+import type { Queryable } from '../src/db/engine.js';
 import type { PageRequest } from '../src/pagination.js';
 import { aggregate, byKey, groupedBy, pagesBy, type LoaderOptions } from './batch.js';
 
@@ -25,32 +25,32 @@ const id = (row: { id: number }) => row.id;
 
 /** How each loader is made; `createLoaders` makes one the first time a request asks for it. */
 const FACTORIES = {
-  product: (db: Db, o: LoaderOptions) => byKey((ids) => productData.productsByIds(db, ids), id, o),
-  review: (db: Db, o: LoaderOptions) => byKey((ids) => reviewData.reviewsByIds(db, ids), id, o),
-  seller: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.sellersByIds(db, ids), id, o),
-  category: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.categoriesByIds(db, ids), id, o),
-  user: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.usersByIds(db, ids), id, o),
+  product: (db: Queryable, o: LoaderOptions) => byKey((ids) => productData.productsByIds(db, ids), id, o),
+  review: (db: Queryable, o: LoaderOptions) => byKey((ids) => reviewData.reviewsByIds(db, ids), id, o),
+  seller: (db: Queryable, o: LoaderOptions) => byKey((ids) => catalog.sellersByIds(db, ids), id, o),
+  category: (db: Queryable, o: LoaderOptions) => byKey((ids) => catalog.categoriesByIds(db, ids), id, o),
+  user: (db: Queryable, o: LoaderOptions) => byKey((ids) => catalog.usersByIds(db, ids), id, o),
   /** User.seller: the seller a SELLER user runs. */
-  sellerByOwner: (db: Db, o: LoaderOptions) => byKey((ids) => catalog.sellersByOwnerIds(db, ids), (s) => s.ownerUserId, o),
+  sellerByOwner: (db: Queryable, o: LoaderOptions) => byKey((ids) => catalog.sellersByOwnerIds(db, ids), (s) => s.ownerUserId, o),
 
   /** Seller.products and Category.products pages. */
-  productPage: (db: Db, o: LoaderOptions) =>
+  productPage: (db: Queryable, o: LoaderOptions) =>
     pagesBy(({ parent, ...page }: ProductPageArgs, ids) => productData.productPagesByParent(db, parent, ids, page), o),
   /** Product.reviews and User.reviews pages. */
-  reviewPage: (db: Db, o: LoaderOptions) =>
+  reviewPage: (db: Queryable, o: LoaderOptions) =>
     pagesBy(({ parent, order, ...page }: ReviewPageArgs, ids) => reviewData.reviewPagesByParent(db, parent, ids, order, page), o),
 
-  sellerRating: (db: Db, o: LoaderOptions) => aggregate((ids) => productData.sellerRatings(db, ids), null, o),
-  productCountBySeller: (db: Db, o: LoaderOptions) => aggregate((ids) => productData.productCountsByParent(db, 'sellerId', ids), 0, o),
-  productCountByCategory: (db: Db, o: LoaderOptions) => aggregate((ids) => productData.productCountsByParent(db, 'categoryId', ids), 0, o),
-  reviewCountByAuthor: (db: Db, o: LoaderOptions) => aggregate((ids) => reviewData.reviewCountsByAuthor(db, ids), 0, o),
+  sellerRating: (db: Queryable, o: LoaderOptions) => aggregate((ids) => productData.sellerRatings(db, ids), null, o),
+  productCountBySeller: (db: Queryable, o: LoaderOptions) => aggregate((ids) => productData.productCountsByParent(db, 'sellerId', ids), 0, o),
+  productCountByCategory: (db: Queryable, o: LoaderOptions) => aggregate((ids) => productData.productCountsByParent(db, 'categoryId', ids), 0, o),
+  reviewCountByAuthor: (db: Queryable, o: LoaderOptions) => aggregate((ids) => reviewData.reviewCountsByAuthor(db, ids), 0, o),
 
-  order: (db: Db, o: LoaderOptions) => byKey((ids) => orderData.ordersByIds(db, ids), id, o),
-  orderItems: (db: Db, o: LoaderOptions) => groupedBy((ids) => orderData.itemsByOrderIds(db, ids), (i) => i.orderId, o),
-  orderEvents: (db: Db, o: LoaderOptions) => groupedBy((ids) => orderData.eventsByOrderIds(db, ids), (e) => e.orderId, o),
+  order: (db: Queryable, o: LoaderOptions) => byKey((ids) => orderData.ordersByIds(db, ids), id, o),
+  orderItems: (db: Queryable, o: LoaderOptions) => groupedBy((ids) => orderData.itemsByOrderIds(db, ids), (i) => i.orderId, o),
+  orderEvents: (db: Queryable, o: LoaderOptions) => groupedBy((ids) => orderData.eventsByOrderIds(db, ids), (e) => e.orderId, o),
   /** User.orders pages. */
-  orderPage: (db: Db, o: LoaderOptions) => pagesBy((page: PageRequest, ids) => orderData.orderPagesByBuyer(db, ids, page), o),
-  orderCountByBuyer: (db: Db, o: LoaderOptions) => aggregate((ids) => orderData.orderCountsByBuyer(db, ids), 0, o),
+  orderPage: (db: Queryable, o: LoaderOptions) => pagesBy((page: PageRequest, ids) => orderData.orderPagesByBuyer(db, ids, page), o),
+  orderCountByBuyer: (db: Queryable, o: LoaderOptions) => aggregate((ids) => orderData.orderCountsByBuyer(db, ids), 0, o),
 };
 
 export type Loaders = { readonly [K in keyof typeof FACTORIES]: ReturnType<(typeof FACTORIES)[K]> };
@@ -62,7 +62,7 @@ export type Loaders = { readonly [K in keyof typeof FACTORIES]: ReturnType<(type
  */
 class LoaderSet {
   constructor(
-    readonly db: Db,
+    readonly db: Queryable,
     readonly options: LoaderOptions,
   ) {}
 }
@@ -77,6 +77,6 @@ for (const [name, make] of Object.entries(FACTORIES)) {
 }
 
 /** @param options `{ batch: false }` only for the unoptimized baseline (OPTIMIZATIONS=off). */
-export function createLoaders(db: Db, options: LoaderOptions = {}): Loaders {
+export function createLoaders(db: Queryable, options: LoaderOptions = {}): Loaders {
   return new LoaderSet(db, options) as unknown as Loaders;
 }

@@ -1,58 +1,79 @@
 /**
- * Multi-row INSERTs through drizzle, fast enough for millions of rows. Building a 400-row insert query costs
- * drizzle far more than SQLite spends executing it, so full batches go through one prepared statement per table
- * (placeholders `col_i`, built once); only the final partial batch is built the ordinary way.
+ * Multi-row INSERTs, fast enough for millions of rows: one statement per table and row count, prepared once, so a
+ * full batch costs the engine one execution. Rows must set every column (no reliance on column defaults).
  */
-import { getTableColumns, sql } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../src/db/index.js';
+import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { statement, type Param, type Queryable, type Statement } from '../src/db/engine.js';
 
-/** Rows per INSERT. The widest table (products) has 15 columns: 15 × 400 stays far below SQLite's 32,766. */
+/** Rows per INSERT. The widest table (products) has 15 columns: 15 × 400 stays far below both engines' limits. */
 export const BATCH_ROWS = 400;
 
 export interface BatchInserter<Row> {
-  /** Queues a row; writes a full batch once BATCH_ROWS are queued. */
-  add(row: Row): void;
+  /** Queues a row; writes a full batch once BATCH_ROWS are queued (unless `manual`). Resolves true when it wrote. */
+  add(db: Queryable, row: Row): Promise<boolean>;
+  /** Writes every full batch queued, keeping the rest queued. */
+  writeFull(db: Queryable): Promise<void>;
   /** Writes whatever is queued. */
-  flush(): void;
+  flush(db: Queryable): Promise<void>;
 }
 
 /**
- * Rows must set every column (no reliance on column defaults): a placeholder needs a value. Rows of one batch are
- * written before rows queued later, but not necessarily before other tables' queued rows, so the caller defers
- * foreign-key checks to the end of its transaction.
+ * @param manual queue without writing: the caller writes with `writeFull` / `flush` when the rows' parents are in
+ * (reviews wait for their products, so foreign keys hold at every statement on either engine).
  */
-export function batchInserter<T extends SQLiteTable>(db: Db, table: T, size = BATCH_ROWS): BatchInserter<T['$inferInsert']> {
-  const columns = Object.keys(getTableColumns(table));
-  let prepared: { run(values: Record<string, unknown>): unknown } | undefined;
-  let queued: T['$inferInsert'][] = [];
-
-  // Placeholder names per (row, column), computed once: built per value they took a tenth of a large seed.
-  const names = Array.from({ length: size }, (_, i) => columns.map((c) => `${c}_${i}`));
-
-  const writeFull = () => {
-    if (!prepared) {
-      const rows = names.map((row) => Object.fromEntries(columns.map((c, j) => [c, sql.placeholder(row[j]!)])));
-      prepared = db.insert(table).values(rows as T['$inferInsert'][]).prepare();
+export function batchInserter<T extends Table>(table: T, { manual = false } = {}): BatchInserter<T['$inferInsert']> {
+  const columns = Object.entries(getTableColumns(table));
+  const keys = columns.map(([key]) => key);
+  const head = `INSERT INTO "${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES `;
+  const tuple = `(${keys.map(() => '?').join(', ')})`;
+  const statements = new Map<number, Statement>();
+  const insertOf = (n: number) => {
+    let s = statements.get(n);
+    if (!s) {
+      s = statement(`seed.insert.${getTableName(table)}.${n}`, head + Array.from({ length: n }, () => tuple).join(', '));
+      statements.set(n, s);
     }
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < queued.length; i++) {
-      const row = queued[i] as Record<string, unknown>;
-      const rowNames = names[i]!;
-      for (let j = 0; j < columns.length; j++) values[rowNames[j]!] = row[columns[j]!];
+    return s;
+  };
+  let queued: Record<string, unknown>[] = [];
+
+  /** Writes `rows` in one statement. */
+  const write = async (db: Queryable, rows: Record<string, unknown>[]) => {
+    const params: Param[] = [];
+    for (const row of rows) {
+      for (const key of keys) {
+        const value = row[key];
+        // JSON columns (images) travel as text; nothing else here is an array.
+        params.push(Array.isArray(value) ? JSON.stringify(value) : ((value ?? null) as Param));
+      }
     }
-    prepared.run(values);
-    queued = [];
+    await db.run(insertOf(rows.length), params);
+  };
+
+  const writeFull = async (db: Queryable) => {
+    while (queued.length >= BATCH_ROWS) {
+      await write(db, queued.slice(0, BATCH_ROWS));
+      queued = queued.slice(BATCH_ROWS);
+    }
   };
 
   return {
-    add(row) {
-      queued.push(row);
-      if (queued.length >= size) writeFull();
+    async add(db, row) {
+      queued.push(row as Record<string, unknown>);
+      if (manual || queued.length < BATCH_ROWS) return false;
+      await writeFull(db);
+      return true;
     },
-    flush() {
-      if (queued.length > 0) db.insert(table).values(queued).run();
-      queued = [];
+    writeFull,
+    async flush(db) {
+      await writeFull(db);
+      // The rest in power-of-two chunks: a handful of statement shapes however many rows were left.
+      for (let size = BATCH_ROWS; queued.length > 0; size >>= 1) {
+        while (queued.length >= size) {
+          await write(db, queued.slice(0, size));
+          queued = queued.slice(size);
+        }
+      }
     },
   };
 }

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../src/config/index.js';
-import { openDatabase } from '../src/db/index.js';
+import { openDatabase, type Engine } from '../src/db/index.js';
 import { DEFAULT_SEED, DEMO_ACCOUNTS, DEMO_PASSWORD, isEmpty, resetDatabase, seedDatabase } from './seed.js';
 
 const USAGE = 'usage: npm run seed -- [--products N] [--seed S] [--reset]';
@@ -88,32 +88,39 @@ function progressReporter(total: number): { update(done: number): void; stop(): 
 }
 
 const flags = parseFlags(process.argv.slice(2));
-let databasePath: string;
+let databaseUrl: string;
 try {
-  databasePath = loadConfig().databasePath;
+  databaseUrl = loadConfig().databaseUrl;
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   fail(err.message, 1);
 }
 
 /** Returns the exit code; the database is closed on every path. */
-async function run(flags: Flags, path: string): Promise<number> {
-  const database = openDatabase(path);
+async function run(flags: Flags, url: string): Promise<number> {
+  const where = redact(url);
+  let database: Engine;
   try {
-    if (!isEmpty(database)) {
+    database = await openDatabase(url);
+  } catch (err) {
+    process.stderr.write(`Cannot open ${where}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    if (!(await isEmpty(database))) {
       if (!flags.reset) {
-        process.stderr.write(`${database.path} already has data; run again with --reset to delete it and seed afresh.\n`);
+        process.stderr.write(`${where} already has data; run again with --reset to delete it and seed afresh.\n`);
         return 1;
       }
-      resetDatabase(database);
-      process.stdout.write(`Deleted all rows from ${database.path}\n`);
+      await resetDatabase(database);
+      process.stdout.write(`Deleted all rows from ${where}\n`);
     }
     const progress = progressReporter(flags.products);
     const summary = await seedDatabase(database, { products: flags.products, seed: flags.seed, onProgress: progress.update });
     progress.stop();
     const n = (x: number) => x.toLocaleString('en-IN');
     process.stdout.write(
-      `Seeded ${database.path} in ${(summary.durationMs / 1000).toFixed(1)} s (seed ${summary.seed}): ` +
+      `Seeded ${where} in ${(summary.durationMs / 1000).toFixed(1)} s (seed ${summary.seed}): ` +
         `${n(summary.categories)} categories, ${n(summary.sellers)} sellers, ${n(summary.users)} users, ` +
         `${n(summary.products)} products, ${n(summary.reviews)} reviews.\n` +
         `Demo accounts (password "${DEMO_PASSWORD}"): ${DEMO_ACCOUNTS.map((a) => `${a.email} (${a.role})`).join(', ')}\n`,
@@ -123,8 +130,11 @@ async function run(flags: Flags, path: string): Promise<number> {
     process.stderr.write(`Seeding failed: ${(err as Error).message}\n`);
     return 1;
   } finally {
-    database.close();
+    await database.close();
   }
 }
 
-process.exitCode = await run(flags, databasePath);
+/** A URL's password never reaches the terminal. */
+const redact = (url: string) => url.replace(/^([a-z]+:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+
+process.exitCode = await run(flags, databaseUrl);

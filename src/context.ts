@@ -6,7 +6,7 @@ import { createLoaders, type Loaders } from '../loaders/index.js';
 import type { LoginThrottle } from './auth/loginThrottle.js';
 import type { AccessTokens } from './auth/tokens.js';
 import type { Config } from './config/index.js';
-import type { Database, Db } from './db/index.js';
+import type { Engine, Queryable } from './db/engine.js';
 import type { PubSub } from './pubsub/index.js';
 import { createRequestCache, type RequestCache } from './cache/tags.js';
 import type { ResponseCacheStore } from './cache/store.js';
@@ -30,7 +30,8 @@ export interface RequestInfo {
 export interface Context {
   viewer: Viewer | null;
   loaders: Loaders;
-  db: Db;
+  /** The database; inside `withTransaction` (src/services/transaction.ts), the transaction. */
+  db: Queryable;
   config: Config;
   request: RequestInfo;
   clock: Clock;
@@ -46,7 +47,8 @@ export type Clock = () => number;
 /** What lives as long as the process and is shared by every request. */
 export interface AppDeps {
   config: Config;
-  database: Database;
+  /** SQLite or PostgreSQL, chosen once at start from DATABASE_URL (src/db/index.ts). */
+  database: Engine;
   clock: Clock;
   auth: AuthDeps;
   pubsub: PubSub;
@@ -64,8 +66,8 @@ export interface AuthDeps {
 export function createContext(deps: AppDeps, viewer: Viewer | null, request: RequestInfo): Context {
   return {
     viewer,
-    loaders: createLoaders(deps.database.db, { batch: deps.config.optimizations }),
-    db: deps.database.db,
+    loaders: createLoaders(deps.database, { batch: deps.config.optimizations }),
+    db: deps.database,
     config: deps.config,
     request,
     clock: deps.clock,

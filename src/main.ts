@@ -18,13 +18,13 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const database = openDatabase(config.databasePath);
+const database = await openDatabase(config.databaseUrl);
 const app = await createApp(config, database);
 const log = app.fastify.log;
 
 if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');
-if (isEmpty(database) && config.seedProducts > 0) {
-  log.info({ products: config.seedProducts, file: database.path }, 'empty database: seeding the demo catalog');
+if (config.seedProducts > 0 && (await isEmpty(database))) {
+  log.info({ products: config.seedProducts, engine: database.dialect }, 'empty database: seeding the demo catalog');
   const started = Date.now();
   const summary = await seedDatabase(database, { products: config.seedProducts });
   log.info({ ...summary, seconds: (Date.now() - started) / 1000 }, 'seeded');

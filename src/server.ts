@@ -16,7 +16,7 @@ import cors from '@fastify/cors';
 import { createMemoryLoginThrottle } from './auth/loginThrottle.js';
 import { authenticate, createAccessTokens } from './auth/tokens.js';
 import { createContext, type AppDeps, type Clock, type Context } from './context.js';
-import type { Database } from './db/index.js';
+import type { Engine } from './db/engine.js';
 import { createFormatError } from './graphql/formatError.js';
 import { jitGateway } from './graphql/executor.js';
 import { loadTypeDefs } from './graphql/schema.js';
@@ -63,7 +63,7 @@ export interface AppOptions {
   clock?: Clock;
 }
 
-export async function createApp(config: Config, database: Database, options: AppOptions = {}): Promise<App> {
+export async function createApp(config: Config, database: Engine, options: AppOptions = {}): Promise<App> {
   const metrics = options.metrics ?? createMetrics();
   const production = config.env === 'production';
   const fastify = Fastify({
@@ -178,7 +178,7 @@ export async function createApp(config: Config, database: Database, options: App
     listen: (port = config.port, host = config.host) => fastify.listen({ port, host }),
     async close() {
       await apollo.stop(); // drains fastify (in-flight requests finish, new ones get 503) and closes every WebSocket
-      database.close();
+      await database.close();
     },
   };
 }

@@ -40,11 +40,11 @@ describe('signUp', () => {
     [{ name: '   ', email: 'c@d.in', password: 'long enough' }, 'name'],
     [{ name: 'n'.repeat(81), email: 'e@f.in', password: 'long enough' }, 'name'],
   ])('%j is BAD_USER_INPUT naming %s, and writes nothing', async (input, field) => {
-    const before = server.database.sqlite.prepare('select count(*) n from users').get();
+    const before = await server.sql.value('select count(*) from users');
     const res = await server.gql(SIGN_UP, { i: input });
     expect(codesOf(res)).toEqual(['BAD_USER_INPUT']);
     expect(res.body.errors![0]!.extensions!.field).toBe(field);
-    expect(server.database.sqlite.prepare('select count(*) n from users').get()).toEqual(before);
+    expect(await server.sql.value('select count(*) from users')).toEqual(before);
   });
 });
 
@@ -61,7 +61,7 @@ describe('logIn', () => {
     const answers = await Promise.all([
       server.gql(LOGIN, { e: 'nobody@example.com', p: 'demo-password' }),
       server.gql(LOGIN, { e: 'buyer2@example.com', p: 'wrong-password' }),
-      server.gql(LOGIN, { e: server.database.sqlite.prepare('select email from users where password_hash is null limit 1').pluck().get() as string, p: 'demo-password' }),
+      server.gql(LOGIN, { e: await server.sql.value<string>('select email from users where password_hash is null limit 1'), p: 'demo-password' }),
     ]);
     for (const res of answers) {
       expect(res.status).toBe(200);

@@ -3,7 +3,9 @@
  * computed from the database rows in JavaScript), nested connections, node(id:) and ID rules.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { products as productsTable, reviews as reviewsTable, type ProductRow } from '../src/db/schema.js';
+import { mapProduct } from '../src/data/products.js';
+import { selectList } from '../src/data/sql.js';
+import { products as productsTable, reviews as reviewsTable, type ProductRow, type ReviewRow } from '../src/db/schema.js';
 import { codesOf, dataOf, startServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -13,7 +15,7 @@ const pid = (n: number) => `prd_${n}`;
 beforeAll(async () => {
   // Past the contract's cost limit (1000) on purpose: some queries here ask for 100 products in each of 20 categories.
   server = await startServer({ MAX_QUERY_COST: '100000' });
-  all = server.database.db.select().from(productsTable).all();
+  all = (await server.sql.rows(`SELECT ${selectList(productsTable)} FROM products`)).map(mapProduct);
 });
 
 const PAGE = `
@@ -184,7 +186,7 @@ describe('nested connections', () => {
     ['RATING_ASC', (a: any, b: any) => a.rating - b.rating || a.id - b.id],
   ])('Product.reviews sorted %s, page by page', async (sort, cmp) => {
     const target = [...all].sort((a, b) => b.reviewCount - a.reviewCount)[0]!;
-    const rows = server.database.db.select().from(reviewsTable).all().filter((r) => r.productId === target.id);
+    const rows = await server.sql.rows<ReviewRow>(`SELECT ${selectList(reviewsTable)} FROM reviews WHERE product_id = ?`, target.id);
     const expected = rows.sort(cmp).map((r) => `rev_${r.id}`);
     const seen: string[] = [];
     let after: string | null = null;

@@ -5,7 +5,7 @@ describe('configuration is read and validated once, failing with one line naming
   it('has the contract defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ port: 4000, maxQueryCost: 1000, maxQueryDepth: 12, rateLimitMax: 2000, rateLimitAnonMax: 1000, rateLimitRestore: 100, introspection: true, logLevel: 'info', env: 'development' });
-    expect(c.databasePath).toMatch(/data\/bazaar\.db$/);
+    expect(c.databaseUrl).toMatch(/data\/bazaar\.db$/);
     expect(c.jwtSecretGenerated).toBe(true);
   });
 
@@ -17,7 +17,7 @@ describe('configuration is read and validated once, failing with one line naming
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
-    [{ DATABASE_URL: 'postgres://db/x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'redis://localhost' }, 'REDIS_URL'],
     [{ OPTIMIZATIONS: 'fast' }, 'OPTIMIZATIONS'],
     [{ EXECUTOR: 'v8' }, 'EXECUTOR'],
@@ -35,9 +35,17 @@ describe('configuration is read and validated once, failing with one line naming
   });
 
   it('a plain path and a file: URL both mean SQLite', () => {
-    expect(loadConfig({ DATABASE_URL: '/tmp/a.db' }).databasePath).toBe('/tmp/a.db');
-    expect(loadConfig({ DATABASE_URL: 'file:/tmp/b.db' }).databasePath).toBe('/tmp/b.db');
-    expect(loadConfig({ DATABASE_URL: 'file:///tmp/c.db' }).databasePath).toBe('/tmp/c.db');
+    expect(loadConfig({ DATABASE_URL: '/tmp/a.db' }).databaseUrl).toBe('/tmp/a.db');
+    expect(loadConfig({ DATABASE_URL: 'file:/tmp/b.db' }).databaseUrl).toBe('/tmp/b.db');
+    expect(loadConfig({ DATABASE_URL: 'file:///tmp/c.db' }).databaseUrl).toBe('/tmp/c.db');
+  });
+
+  it('a postgres:// or postgresql:// URL means PostgreSQL and is kept as given', () => {
+    const url = 'postgres://shop:secret@db.internal:5432/bazaar';
+    expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/bazaar' }).databaseUrl).toBe('postgresql://localhost/bazaar');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://shop:secret@/' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://localhost/bazaar' })).toThrow(/DATABASE_URL/);
   });
 
   it('INTROSPECTION=off disables introspection', () => {

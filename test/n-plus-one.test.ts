@@ -1,6 +1,6 @@
 /**
  * The N+1 rule: a query's SQL statement count is bounded by its depth, never by how many items it returns.
- * Counted at the driver (better-sqlite3 traces every statement it executes).
+ * Counted by the engine (`stats.statements`: every statement it executes).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLoaders } from '../loaders/index.js';
@@ -28,7 +28,7 @@ describe('SQL statements per query grow with depth, not with rows', () => {
     const authors = products.flatMap((e: any) => e.node.reviews.nodes.map((r: any) => r.author.name));
     expect(authors.length).toBeGreaterThan(50);
     expect(fifty.statements).toBe(five.statements);
-    // products, sellers, categories, the windowed reviews page, authors.
+    // products, sellers, categories, the reviews pages, authors.
     expect(fifty.statements).toBeLessThanOrEqual(5);
   });
 
@@ -46,7 +46,7 @@ describe('SQL statements per query grow with depth, not with rows', () => {
 
 describe('loaders batch each access pattern into one statement', () => {
   const count = async (fn: (l: ReturnType<typeof createLoaders>) => Promise<unknown>) => {
-    const loaders = createLoaders(server.database.db);
+    const loaders = createLoaders(server.database);
     const before = server.database.stats.statements;
     const value = await fn(loaders);
     return { value, statements: server.database.stats.statements - before };
@@ -58,7 +58,7 @@ describe('loaders batch each access pattern into one statement', () => {
     expect((value as any[]).map((p) => p?.id ?? null)).toEqual([3, 1, null, 2]);
   });
 
-  it('pages of children for many parents: one windowed statement, each page capped at first + 1', async () => {
+  it('pages of children for many parents: one statement, each page capped at first + 1', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => i + 1);
     const { value, statements } = await count((l) =>
       Promise.all(ids.map((id) => l.reviewPage({ parent: 'productId', order: 'NEWEST', first: 2, after: null }).load(id))),

@@ -2,9 +2,6 @@
  * Observability: /metrics has every family the operators need and they move with real traffic; each request writes
  * one structured log line with its id, operation, cost, cache status and duration, and no secret.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -12,6 +9,7 @@ import { inject } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { createApp, type App } from '../src/server.js';
+import { databaseFromTemplate } from './helpers/db.js';
 
 interface Running {
   url: string;
@@ -25,12 +23,10 @@ interface Running {
 
 /** A real server over a copy of the test catalog, logging at info into an array; `close` removes it and its files. */
 async function start(env: Record<string, string> = {}): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'bazaar-obs-'));
-  const file = join(dir, 'test.db');
-  copyFileSync(inject('templateDb'), file);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: file, ...env });
+  const db = await databaseFromTemplate(inject('templateDb'));
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: db.value, ...env });
   const raw: string[] = [];
-  const app = await createApp(config, openDatabase(file), { logStream: { write: (line: string) => void raw.push(line) } });
+  const app = await createApp(config, await openDatabase(config.databaseUrl), { logStream: { write: (line: string) => void raw.push(line) } });
   const url = await app.listen(0, '127.0.0.1');
   return {
     url,
@@ -38,7 +34,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
     raw,
     async close() {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      await db.dispose();
     },
     get lines() {
       return raw.map((l) => JSON.parse(l));

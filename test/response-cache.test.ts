@@ -15,12 +15,11 @@ beforeAll(async () => {
   auth = await signInAll(server);
 });
 
-const sql = () => server.database.sqlite;
 const PRODUCT = `query P($id: ID!) { product(id: $id) { id title stock price { amount } rating reviewCount
   reviews(first: 3) { totalCount nodes { id } } seller { id rating } } }`;
 const xCache = (res: GraphQLResponse) => res.headers.get('x-cache');
-const sellerProduct = (offset: number) =>
-  `prd_${sql().prepare('select id from products where seller_id = 1 order by id limit 1 offset ?').pluck().get(offset)}`;
+const sellerProduct = async (offset: number) =>
+  `prd_${(await server.sql.value('select id from products where seller_id = 1 order by id limit 1 offset ?', offset))}`;
 
 /** Reads twice (the second must be a hit), runs `change`, and returns the read after it (which must miss). */
 async function readChangeRead(query: string, variables: Record<string, unknown>, change: () => Promise<unknown>, headers = {}) {
@@ -84,7 +83,7 @@ describe('a repeated read is a hit', () => {
 
 describe('after each mutation the next read shows the change (stale never)', () => {
   it('updateProduct: the product and the price-sorted listing', async () => {
-    const id = sellerProduct(0);
+    const id = await sellerProduct(0);
     const list = `{ products(first: 100, sort: PRICE_ASC) { nodes { id price { amount } } } }`;
     await server.gql(list);
     const { after } = await readChangeRead(PRODUCT, { id }, () =>
@@ -97,7 +96,7 @@ describe('after each mutation the next read shows the change (stale never)', () 
   });
 
   it('setStock: the product, and the in-stock listing when stock crosses zero', async () => {
-    const id = sellerProduct(1);
+    const id = await sellerProduct(1);
     const list = `{ products(first: 100, filter: { inStock: false }) { totalCount nodes { id } } }`;
     const { after } = await readChangeRead(list, {}, () =>
       server.gql(`mutation($id: ID!) { setStock(productId: $id, stock: 0) { id } }`, { id }, auth.seller),
@@ -126,7 +125,7 @@ describe('after each mutation the next read shows the change (stale never)', () 
   });
 
   it('addReview: rating, counts, the review lists and the seller’s rating', async () => {
-    const id = sellerProduct(2);
+    const id = await sellerProduct(2);
     const { before, after } = await readChangeRead(PRODUCT, { id }, () =>
       server.gql(`mutation($id: ID!) { addReview(input: { productId: $id, rating: 1, body: "Broke." }) { id } }`, { id }, auth.buyer2),
     );
@@ -138,7 +137,7 @@ describe('after each mutation the next read shows the change (stale never)', () 
   });
 
   it('placeOrder, updateOrderStatus and cancelOrder: stock, the order, the buyer’s orders', async () => {
-    const id = sellerProduct(3);
+    const id = await sellerProduct(3);
     await server.gql(`mutation($id: ID!) { setStock(productId: $id, stock: 10) { id } }`, { id }, auth.seller);
     const ORDERS = `{ viewer { orders(first: 5) { totalCount nodes { id status } } } }`;
     let order = '';
@@ -174,7 +173,7 @@ describe('private data never reaches another caller', () => {
   });
 
   it('an order read through the Node interface is cached per user, never under a shared key', async () => {
-    const id = sellerProduct(4);
+    const id = await sellerProduct(4);
     await server.gql(`mutation($id: ID!) { setStock(productId: $id, stock: 5) { id } }`, { id }, auth.seller);
     const order = dataOf<any>(await server.gql(`mutation($id: ID!) { placeOrder(input: { items: [{ productId: $id, quantity: 1 }], idempotencyKey: "cache-2" }) { id } }`, { id }, auth.buyer)).placeOrder.id;
     const Q = `query($id: ID!) { node(id: $id) { id } }`;
@@ -192,7 +191,7 @@ describe('single flight', () => {
   it('20 concurrent identical misses execute once (counted in SQL statements)', async () => {
     const Q = (name: string) => `query ${name}($id: ID!) { product(id: $id) { title seller { name } category { name }
       reviews(first: 5) { nodes { author { name } } } } }`;
-    const id = `prd_${sql().prepare('select id from products where review_count > 2 order by id limit 1').pluck().get()}`;
+    const id = `prd_${(await server.sql.value('select id from products where review_count > 2 order by id limit 1'))}`;
     // The same work under another operation name is another key: what one execution costs.
     const once = await server.countSql(() => server.gql(Q('Once'), { id }));
     expect(once.statements).toBe(5);

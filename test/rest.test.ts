@@ -20,11 +20,10 @@ beforeAll(async () => {
   rest = restClient(server);
 });
 
-const sql = () => server.database.sqlite;
-const setStock = (id: number, n: number) => sql().prepare('update products set stock = ? where id = ?').run(n, id);
+const setStock = (id: number, n: number) => server.sql.run('update products set stock = ? where id = ?', n, id);
 /** A product of seller 1 (run by seller@example.com), `offset` apart so tests do not share stock. */
 const sellerProduct = (offset: number) =>
-  sql().prepare('select id from products where seller_id = 1 order by id limit 1 offset ?').pluck().get(offset) as number;
+  server.sql.value<number>('select id from products where seller_id = 1 order by id limit 1 offset ?', offset);
 
 function expectError(res: RestResponse, status: number, code: string, field?: string) {
   expect(res.status).toBe(status);
@@ -75,7 +74,7 @@ describe('GET /products', () => {
 
   it('walks the whole catalog through _links.next: every product once, in order', async () => {
     const items = await walk('/products?limit=100&sort=PRICE_ASC');
-    const total = sql().prepare('select count(*) from products').pluck().get();
+    const total = (await server.sql.value('select count(*) from products'));
     expect(items).toHaveLength(total as number);
     expect(new Set(items.map((p) => p.id)).size).toBe(total);
     const prices = items.map((p) => p.price.amount);
@@ -90,17 +89,17 @@ describe('GET /products', () => {
     const bySeller = (await rest('/api/v1/products?sellerId=sel_1&limit=100')).body.data;
     expect(bySeller.every((p: any) => p.sellerId === 'sel_1')).toBe(true);
 
-    const price = (sql().prepare('select price_paise from products order by id limit 1').pluck().get()) as number;
+    const price = ((await server.sql.value('select price_paise from products order by id limit 1'))) as number;
     const exact = (await rest(`/api/v1/products?minPrice=${price}&maxPrice=${price}&limit=100`)).body.data;
     expect(exact.length).toBeGreaterThan(0);
     expect(exact.every((p: any) => p.price.amount === price)).toBe(true);
 
-    setStock(sellerProduct(30), 0);
+    await setStock(await sellerProduct(30), 0);
     const out = (await rest('/api/v1/products?inStock=false&limit=100')).body.data;
     expect(out.length).toBeGreaterThan(0);
     expect(out.every((p: any) => p.stock === 0 && !p.inStock)).toBe(true);
 
-    const title = (sql().prepare('select title from products order by id limit 1').pluck().get()) as string;
+    const title = ((await server.sql.value('select title from products order by id limit 1'))) as string;
     const word = title.split(' ')[0]!;
     const found = (await rest(`/api/v1/products?search=${encodeURIComponent(word)}`)).body.data;
     expect(found.map((p: any) => p.id)).toContain('prd_1');
@@ -137,7 +136,7 @@ describe('GET /products/{id} and its reviews', () => {
   });
 
   it('reviews carry authorId (not the author) and page like GraphQL', async () => {
-    const id = sql().prepare('select product_id from reviews group by product_id having count(*) > 6 limit 1').pluck().get();
+    const id = (await server.sql.value('select product_id from reviews group by product_id having count(*) > 6 limit 1'));
     const all = await walk(`/products/prd_${id}/reviews?limit=2`);
     const gql = dataOf<any>(await server.gql(`{ product(id: "prd_${id}") { reviewCount reviews(first: 100) { nodes { id author { id } } } } }`)).product;
     expect(all.map((r) => r.id)).toEqual(gql.reviews.nodes.map((r: any) => r.id));
@@ -196,7 +195,7 @@ describe('sellers, users, categories', () => {
 
 describe('_links resolve', () => {
   it('every link of a product, a review, a seller, a user and an order answers 200', async () => {
-    const order = await placeOrder('buyer', [{ productId: `prd_${sellerProduct(20)}`, quantity: 1 }]);
+    const order = await placeOrder('buyer', [{ productId: `prd_${await sellerProduct(20)}`, quantity: 1 }]);
     const resources = [
       (await rest('/api/v1/products/prd_1')).body,
       (await rest('/api/v1/products?limit=2')).body,
@@ -222,7 +221,7 @@ describe('_links resolve', () => {
 
 describe('ETag and If-None-Match', () => {
   it('a GET carries a weak ETag; sending it back is 304 with no body; a change makes a new one', async () => {
-    const id = sellerProduct(10);
+    const id = await sellerProduct(10);
     const first = await rest(`/api/v1/products/prd_${id}`);
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^W\/".+"$/);
@@ -237,7 +236,7 @@ describe('ETag and If-None-Match', () => {
     }
     expect((await rest(`/api/v1/products/prd_${id}`, { headers: { 'if-none-match': 'W/"stale"' } })).status).toBe(200);
 
-    setStock(id, 3); // a write through any path changes the representation
+    await setStock(id, 3); // a write through any path changes the representation
     const changed = await rest(`/api/v1/products/prd_${id}`, { headers: { 'if-none-match': etag } });
     expect(changed.status).toBe(200);
     expect(changed.body.stock).toBe(3);
@@ -258,7 +257,7 @@ describe('ETag and If-None-Match', () => {
   it('private answers are marked private; writes get no ETag', async () => {
     expect((await rest('/api/v1/users/usr_1', { headers: auth.buyer })).headers.get('cache-control')).toBe('private, no-cache');
     expect((await rest('/api/v1/users/usr_1')).headers.get('cache-control')).toBe('no-cache');
-    const placed = await placeOrder('buyer', [{ productId: `prd_${sellerProduct(11)}`, quantity: 1 }]);
+    const placed = await placeOrder('buyer', [{ productId: `prd_${await sellerProduct(11)}`, quantity: 1 }]);
     expect(placed.headers.get('etag')).toBeNull();
   });
 });
@@ -298,8 +297,8 @@ function placeOrder(who: Demo | null, items: { productId: string; quantity: numb
 
 describe('orders', () => {
   it('POST /orders places an order: 201, Location, the order with its lines and history', async () => {
-    const id = sellerProduct(1);
-    setStock(id, 10);
+    const id = await sellerProduct(1);
+    await setStock(id, 10);
     const res = await placeOrder('buyer', [{ productId: `prd_${id}`, quantity: 2 }]);
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/api/v1/orders/${res.body.id}`);
@@ -316,8 +315,8 @@ describe('orders', () => {
   });
 
   it('requires Idempotency-Key (400); a retry returns the same order and takes stock once; another payload is 409', async () => {
-    const id = sellerProduct(2);
-    setStock(id, 10);
+    const id = await sellerProduct(2);
+    await setStock(id, 10);
     const items = [{ productId: `prd_${id}`, quantity: 1 }];
     expectError(await placeOrder('buyer', items, null), 400, 'BAD_USER_INPUT', 'Idempotency-Key');
     const key = randomUUID();
@@ -325,13 +324,13 @@ describe('orders', () => {
     const retry = await placeOrder('buyer', items, key);
     expect([first.status, retry.status]).toEqual([201, 201]);
     expect(retry.body.id).toBe(first.body.id);
-    expect(sql().prepare('select stock from products where id = ?').pluck().get(id)).toBe(9);
+    expect((await server.sql.value('select stock from products where id = ?', id))).toBe(9);
     expectError(await placeOrder('buyer', [{ productId: `prd_${id}`, quantity: 3 }], key), 409, 'CONFLICT', 'idempotencyKey');
   });
 
   it('anonymous 401, out of stock 422, unknown product 404, bad lines 400', async () => {
-    const id = sellerProduct(3);
-    setStock(id, 1);
+    const id = await sellerProduct(3);
+    await setStock(id, 1);
     expectError(await placeOrder(null, [{ productId: `prd_${id}`, quantity: 1 }]), 401, 'UNAUTHENTICATED');
     const short = await placeOrder('buyer', [{ productId: `prd_${id}`, quantity: 2 }]);
     expectError(short, 422, 'OUT_OF_STOCK');
@@ -340,11 +339,11 @@ describe('orders', () => {
     expectError(await placeOrder('buyer', [{ productId: `prd_${id}`, quantity: 11 }]), 400, 'BAD_USER_INPUT', 'items.0.quantity');
     expectError(await placeOrder('buyer', []), 400, 'BAD_USER_INPUT', 'items');
     expectError(await placeOrder('buyer', [{ productId: `prd_${id}`, quantity: 1, price: 1 }] as any), 400, 'BAD_USER_INPUT', 'items.0.price');
-    expect(sql().prepare('select stock from products where id = ?').pluck().get(id)).toBe(1);
+    expect((await server.sql.value('select stock from products where id = ?', id))).toBe(1);
   });
 
   it('GET /orders/{id}: the buyer and the seller 200, someone else 403, anonymous 401, unknown 404', async () => {
-    const order = (await placeOrder('buyer', [{ productId: `prd_${sellerProduct(4)}`, quantity: 1 }])).body;
+    const order = (await placeOrder('buyer', [{ productId: `prd_${await sellerProduct(4)}`, quantity: 1 }])).body;
     const path = `/api/v1/orders/${order.id}`;
     const mine = await rest(path, { headers: auth.buyer });
     expect(mine.status).toBe(200);
@@ -359,8 +358,8 @@ describe('orders', () => {
   });
 
   it('POST /orders/{id}/cancel: the buyer cancels once, the stock goes back; others 403', async () => {
-    const id = sellerProduct(5);
-    setStock(id, 5);
+    const id = await sellerProduct(5);
+    await setStock(id, 5);
     const order = (await placeOrder('buyer', [{ productId: `prd_${id}`, quantity: 2 }])).body;
     const cancel = (who: Demo | null) => rest(order._links.cancel.href, { method: 'POST', headers: who ? auth[who] : {} });
     expectError(await cancel('buyer2'), 403, 'FORBIDDEN');
@@ -369,7 +368,7 @@ describe('orders', () => {
     expect(done.status).toBe(200);
     expect(done.body).toMatchObject({ status: 'CANCELLED', events: [{ status: 'CREATED' }, { status: 'CANCELLED' }] });
     expect(done.body._links.cancel).toBeUndefined();
-    expect(sql().prepare('select stock from products where id = ?').pluck().get(id)).toBe(5);
+    expect((await server.sql.value('select stock from products where id = ?', id))).toBe(5);
     expectError(await cancel('buyer'), 400, 'BAD_USER_INPUT', 'status');
     expectError(await rest('/api/v1/orders/ord_999999/cancel', { method: 'POST', headers: auth.buyer }), 404, 'NOT_FOUND');
   });

@@ -22,7 +22,7 @@ describe('operational routes', () => {
 
   it('/ready is 503 naming the database when it does not answer', async () => {
     const server = await startServer();
-    server.database.sqlite.close();
+    await server.database.close();
     const res = await fetch(`${server.url}/ready`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ database: 'failed' });
@@ -66,7 +66,7 @@ describe('no stack trace, SQL or path reaches a client in production', () => {
     expect(codesOf(bad)).toEqual(['BAD_USER_INPUT']);
     expect(JSON.stringify(bad.body)).not.toMatch(/stacktrace|\.ts:|at /);
 
-    server.database.sqlite.close(); // every statement now throws inside the driver
+    await server.database.close(); // every statement now throws inside the driver
     const res = await server.gql('{ products(first: 2) { nodes { title } } }');
     expect(codesOf(res)).toEqual(['INTERNAL_SERVER_ERROR']);
     expect(res.body.errors![0]!.message).toBe('Internal server error');
@@ -75,7 +75,7 @@ describe('no stack trace, SQL or path reaches a client in production', () => {
 
   it('in development the same failure keeps its message for the developer', async () => {
     const server = await startServer({ NODE_ENV: 'development' });
-    server.database.sqlite.close();
+    await server.database.close();
     const res = await server.gql('{ products(first: 2) { nodes { title } } }');
     expect(res.body.errors![0]!.message).toMatch(/database connection is not open/);
   });

@@ -31,8 +31,8 @@ let productId: string;
 beforeAll(async () => {
   server = await startServer({ JWT_SECRET: SECRET }, { clock });
   auth = await signInAll(server);
-  const id = server.database.sqlite.prepare('select id from products where seller_id = 1 order by id limit 1').pluck().get();
-  server.database.sqlite.prepare('update products set stock = 1000 where id = ?').run(id);
+  const id = await server.sql.value('select id from products where seller_id = 1 order by id limit 1');
+  await server.sql.run('update products set stock = 1000 where id = ?', id);
   productId = `prd_${id}`;
 });
 
@@ -332,9 +332,13 @@ describe('resuming with afterEventId: no gap, no duplicate', () => {
         if (once) {
           once = false;
           const at = clock();
-          orderData.moveStatus(deps.database.db, key, 'CONFIRMED', 'PACKED', at);
-          const event = orderData.insertEvent(deps.database.db, { orderId: key, status: 'PACKED', note: null, at });
-          publishOrderChange(deps.pubsub, { orderId: key, eventId: event.id, status: 'PACKED', buyerId: 1, sellerIds: [1] });
+          // Queued at once: the stream's replay read waits for this transaction to commit.
+          void deps.database
+            .transaction(async (tx) => {
+              await orderData.moveStatus(tx, key, 'CONFIRMED', 'PACKED', at);
+              return orderData.appendEvent(tx, { orderId: key, status: 'PACKED', note: null, at });
+            })
+            .then((event) => publishOrderChange(deps.pubsub, { orderId: key, eventId: event.id, status: 'PACKED', buyerId: 1, sellerIds: [1] }));
         }
         return off;
       },
@@ -488,7 +492,7 @@ describe('keep-alive, shutdown and leaks', () => {
 
   it('after 1,000 connect/subscribe/disconnect cycles the server holds no socket, subscription, listener or timer', async () => {
     const leak = await startServer({ JWT_SECRET: SECRET, RATE_LIMIT_MAX: '1000000' }, { clock });
-    leak.database.sqlite.prepare('update products set stock = 10 where id = ?').run(Number(productId.slice(4)));
+    await leak.sql.run('update products set stock = 10 where id = ?', Number(productId.slice(4)));
     const order = await placeOrder('buyer', leak);
     await move(order.id, 'CONFIRMED', 'seller', leak);
     const bearer = token('buyer');

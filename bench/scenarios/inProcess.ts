@@ -38,7 +38,7 @@ export async function measureInProcess(spec: InProcessSpec): Promise<InProcessRe
 }
 
 async function run(spec: InProcessSpec): Promise<InProcessResult[]> {
-  const app = (env: Record<string, string>) => {
+  const app = async (env: Record<string, string>) => {
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'in-process-benchmark-secret-0123456789',
@@ -48,7 +48,7 @@ async function run(spec: InProcessSpec): Promise<InProcessResult[]> {
       RATE_LIMIT_ANON_MAX: '1000000000',
       ...env,
     });
-    return createApp(config, openDatabase(config.databasePath));
+    return createApp(config, await openDatabase(config.databaseUrl));
   };
   const apps = {
     jit: await app({ OPTIMIZATIONS: 'on', EXECUTOR: 'jit' }),

@@ -15,8 +15,11 @@ export interface Config {
   port: number;
   /** @default '0.0.0.0' */
   host: string;
-  /** SQLite file. @default './data/bazaar.db' */
-  databasePath: string;
+  /**
+   * The database: an absolute SQLite file path, or a `postgres://` / `postgresql://` URL (opened by
+   * `openDatabase`, which chooses the engine from it). @default './data/bazaar.db'
+   */
+  databaseUrl: string;
   /** HS256 secret for access tokens. Generated (and warned about) in development when unset. */
   jwtSecret: string;
   jwtSecretGenerated: boolean;
@@ -90,16 +93,28 @@ function toggle(env: Env, name: string, fallback: boolean): boolean {
   return fail(name, '"on" or "off"', env[name]!);
 }
 
-/** A plain path and a `file:` URL both mean SQLite; other engines are not built yet. */
-function databasePath(raw: string | undefined): string {
+/** A plain path and a `file:` URL both mean SQLite (made absolute); `postgres://` and `postgresql://` mean PostgreSQL. */
+function databaseUrl(raw: string | undefined): string {
   if (raw === undefined || raw === '') return resolve('data/bazaar.db');
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
     if (!path) fail('DATABASE_URL', 'a SQLite file path or file: URL', raw);
     return resolve(decodeURIComponent(path));
   }
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return fail('DATABASE_URL', 'postgres://USER[:PASSWORD]@HOST[:PORT]/DB', raw.replace(/:[^:@/]*@/, ':***@'));
+    }
+    if (!url.hostname || url.pathname.length < 2) {
+      fail('DATABASE_URL', 'postgres://USER[:PASSWORD]@HOST[:PORT]/DB (a host and a database name)', raw.replace(/:[^:@/]*@/, ':***@'));
+    }
+    return raw;
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    fail('DATABASE_URL', 'a SQLite file path or file: URL (PostgreSQL support is not built yet)', raw);
+    fail('DATABASE_URL', 'a SQLite file path, a file: URL, or a postgres:// URL', raw);
   }
   return resolve(raw);
 }
@@ -141,7 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     env: nodeEnv as Environment,
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
-    databasePath: databasePath(env.DATABASE_URL),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     jwtSecret,
     jwtSecretGenerated,
     maxQueryCost,

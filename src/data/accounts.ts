@@ -1,40 +1,55 @@
 /** All SQL about accounts: users by email, new users, and refresh-token families. */
-import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
+import { statement, type Queryable } from '../db/engine.js';
 import { refreshTokens, users, type RefreshTokenRow, type Role, type UserRow } from '../db/schema.js';
+import { selectList } from './sql.js';
 
-export function userByEmail(db: Db, email: string): UserRow | undefined {
-  return db.select().from(users).where(eq(users.email, email)).get();
+const USER_BY_EMAIL = statement<UserRow>('users.byEmail', `SELECT ${selectList(users)} FROM "users" WHERE "email" = ?`);
+const INSERT_USER = statement<UserRow>(
+  'users.insert',
+  `INSERT INTO "users" ("name", "email", "password_hash", "role", "created_at") VALUES (?, ?, ?, ?, ?) RETURNING ${selectList(users)}`,
+);
+const INSERT_REFRESH_TOKEN = statement(
+  'refreshTokens.insert',
+  `INSERT INTO "refresh_tokens" ("user_id", "family_id", "token_hash", "created_at", "expires_at") VALUES (?, ?, ?, ?, ?)`,
+);
+const REFRESH_TOKEN_BY_HASH = statement<RefreshTokenRow>(
+  'refreshTokens.byHash',
+  `SELECT ${selectList(refreshTokens)} FROM "refresh_tokens" WHERE "token_hash" = ?`,
+);
+const MARK_ROTATED = statement(
+  'refreshTokens.markRotated',
+  `UPDATE "refresh_tokens" SET "rotated_at" = ? WHERE "id" = ? AND "rotated_at" IS NULL AND "revoked_at" IS NULL`,
+);
+const REVOKE_FAMILY = statement(
+  'refreshTokens.revokeFamily',
+  `UPDATE "refresh_tokens" SET "revoked_at" = ? WHERE "family_id" = ? AND "revoked_at" IS NULL`,
+);
+
+export function userByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
+  return db.get(USER_BY_EMAIL, [email]);
 }
 
-export function insertUser(
-  db: Db,
+/** Throws `UniqueViolation` when the email is taken. */
+export async function insertUser(
+  db: Queryable,
   user: { name: string; email: string; passwordHash: string; role: Role; createdAt: number },
-): UserRow {
-  return db.insert(users).values(user).returning().get();
+): Promise<UserRow> {
+  return (await db.get(INSERT_USER, [user.name, user.email, user.passwordHash, user.role, user.createdAt]))!;
 }
 
-export function insertRefreshToken(db: Db, row: Omit<RefreshTokenRow, 'id' | 'rotatedAt' | 'revokedAt'>): void {
-  db.insert(refreshTokens).values(row).run();
+export async function insertRefreshToken(db: Queryable, row: Omit<RefreshTokenRow, 'id' | 'rotatedAt' | 'revokedAt'>): Promise<void> {
+  await db.run(INSERT_REFRESH_TOKEN, [row.userId, row.familyId, row.tokenHash, row.createdAt, row.expiresAt]);
 }
 
-export function refreshTokenByHash(db: Db, tokenHash: string): RefreshTokenRow | undefined {
-  return db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).get();
+export function refreshTokenByHash(db: Queryable, tokenHash: string): Promise<RefreshTokenRow | undefined> {
+  return db.get(REFRESH_TOKEN_BY_HASH, [tokenHash]);
 }
 
 /** Marks a token used, only if it still is unused: false means someone else rotated it first. */
-export function markRotated(db: Db, id: number, at: number): boolean {
-  const result = db
-    .update(refreshTokens)
-    .set({ rotatedAt: at })
-    .where(and(eq(refreshTokens.id, id), isNull(refreshTokens.rotatedAt), isNull(refreshTokens.revokedAt)))
-    .run();
-  return result.changes === 1;
+export async function markRotated(db: Queryable, id: number, at: number): Promise<boolean> {
+  return (await db.run(MARK_ROTATED, [at, id])) === 1;
 }
 
-export function revokeFamily(db: Db, familyId: string, at: number): void {
-  db.update(refreshTokens)
-    .set({ revokedAt: at })
-    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)))
-    .run();
+export async function revokeFamily(db: Queryable, familyId: string, at: number): Promise<void> {
+  await db.run(REVOKE_FAMILY, [at, familyId]);
 }

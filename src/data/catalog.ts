@@ -1,14 +1,16 @@
 /** All SQL about the catalog's small aggregates: categories, sellers, users (public columns and lookups). */
-import { asc } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
-import { rowsByIds } from './byIds.js';
+import { statement, type Queryable } from '../db/engine.js';
 import { categories, sellers, users, type CategoryRow, type SellerRow, type UserRow } from '../db/schema.js';
+import { byIds, selectList } from './sql.js';
 
-export function allCategories(db: Db): CategoryRow[] {
-  return db.select().from(categories).orderBy(asc(categories.name), asc(categories.id)).all();
-}
+const ALL_CATEGORIES = statement<CategoryRow>('categories.all', `SELECT ${selectList(categories)} FROM "categories" ORDER BY "name", "id"`);
+const CATEGORIES_BY_IDS = byIds<CategoryRow>('categories.byIds', categories, '"id"');
+const SELLERS_BY_IDS = byIds<SellerRow>('sellers.byIds', sellers, '"id"');
+const SELLERS_BY_OWNER_IDS = byIds<SellerRow>('sellers.byOwnerIds', sellers, '"owner_user_id"');
+const USERS_BY_IDS = byIds<UserRow>('users.byIds', users, '"id"');
 
-export const categoriesByIds = rowsByIds<CategoryRow>(categories, categories.id);
-export const sellersByIds = rowsByIds<SellerRow>(sellers, sellers.id);
-export const sellersByOwnerIds = rowsByIds<SellerRow>(sellers, sellers.ownerUserId);
-export const usersByIds = rowsByIds<UserRow>(users, users.id);
+export const allCategories = (db: Queryable) => db.all(ALL_CATEGORIES);
+export const categoriesByIds = (db: Queryable, ids: readonly number[]) => db.all(CATEGORIES_BY_IDS, [ids]);
+export const sellersByIds = (db: Queryable, ids: readonly number[]) => db.all(SELLERS_BY_IDS, [ids]);
+export const sellersByOwnerIds = (db: Queryable, ids: readonly number[]) => db.all(SELLERS_BY_OWNER_IDS, [ids]);
+export const usersByIds = (db: Queryable, ids: readonly number[]) => db.all(USERS_BY_IDS, [ids]);

@@ -1,15 +1,14 @@
-/** All SQL about reviews: by id, a page per product or per author (windowed), counts per author. */
-import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
-import { products, reviews, type ReviewRow } from '../db/schema.js';
+/** All SQL about reviews: by id, a page per product or per author, counts per author, adding one. */
+import { statement, type Queryable } from '../db/engine.js';
+import { reviews, type ReviewRow } from '../db/schema.js';
 import type { PageRequest, SortKey } from '../pagination.js';
-import { rowsByIds } from './byIds.js';
-import { countsByParent, windowedPage, type Ordering } from './keyset.js';
+import { countsByParent, countsOf, pagesOf, parentPages, type Ordering } from './keyset.js';
+import { byIds, selectList } from './sql.js';
 
 export const REVIEW_ORDERS = {
-  NEWEST: { columns: [reviews.createdAt, reviews.id], desc: true },
-  RATING_DESC: { columns: [reviews.rating, reviews.id], desc: true },
-  RATING_ASC: { columns: [reviews.rating, reviews.id], desc: false },
+  NEWEST: { columns: ['"created_at"', '"id"'], desc: true },
+  RATING_DESC: { columns: ['"rating"', '"id"'], desc: true },
+  RATING_ASC: { columns: ['"rating"', '"id"'], desc: false },
 } as const satisfies Record<string, Ordering>;
 
 export type ReviewOrder = keyof typeof REVIEW_ORDERS;
@@ -18,37 +17,64 @@ export function reviewSortKey(order: ReviewOrder, r: ReviewRow): SortKey {
   return [order === 'NEWEST' ? r.createdAt : r.rating, r.id];
 }
 
-export const reviewsByIds = rowsByIds<ReviewRow>(reviews, reviews.id);
-
 export type ReviewParent = 'productId' | 'authorId';
 
+const PARENT_COLUMN: Record<ReviewParent, string> = { productId: '"product_id"', authorId: '"author_id"' };
+
+const REVIEWS_BY_IDS = byIds<ReviewRow>('reviews.byIds', reviews, '"id"');
+/** One statement pair per parent and order: `reviews.pages.productId.NEWEST` and so on. */
+const PAGES = Object.fromEntries(
+  (Object.keys(PARENT_COLUMN) as ReviewParent[]).map((parent) => [
+    parent,
+    Object.fromEntries(
+      (Object.keys(REVIEW_ORDERS) as ReviewOrder[]).map((order) => [
+        order,
+        parentPages<ReviewRow>(`reviews.pages.${parent}.${order}`, reviews, PARENT_COLUMN[parent], REVIEW_ORDERS[order]),
+      ]),
+    ),
+  ]),
+) as Record<ReviewParent, Record<ReviewOrder, ReturnType<typeof parentPages<ReviewRow>>>>;
+const COUNTS_BY_AUTHOR = countsByParent('reviews.countsByAuthor', reviews, '"author_id"');
+
+const INSERT_REVIEW = statement<ReviewRow>(
+  'reviews.insert',
+  `INSERT INTO "reviews" ("product_id", "author_id", "rating", "title", "body", "created_at") VALUES (?, ?, ?, ?, ?, ?) ` +
+    `RETURNING ${selectList(reviews)}`,
+);
+/** The average in double precision on both engines (PostgreSQL's `real` is 4 bytes and would break cursors). */
+const FOLD_RATING = statement(
+  'products.foldRating',
+  `UPDATE "products" SET "rating_sum" = "rating_sum" + ?, "review_count" = "review_count" + 1, ` +
+    `"rating_avg" = cast("rating_sum" + ? AS double precision) / ("review_count" + 1) WHERE "id" = ?`,
+);
+
+export const reviewsByIds = (db: Queryable, ids: readonly number[]) => db.all(REVIEWS_BY_IDS, [ids]);
+
 export function reviewPagesByParent(
-  db: Db,
+  db: Queryable,
   parent: ReviewParent,
   ids: readonly number[],
   order: ReviewOrder,
   page: PageRequest,
-): Map<number, ReviewRow[]> {
-  return windowedPage<ReviewRow>(db, reviews, reviews[parent], ids, REVIEW_ORDERS[order], page);
+): Promise<Map<number, ReviewRow[]>> {
+  return pagesOf(db, PAGES[parent][order], parent, ids, page);
 }
 
-export function reviewCountsByAuthor(db: Db, authorIds: readonly number[]): Map<number, number> {
-  return countsByParent(db, reviews, reviews.authorId, authorIds);
-}
+export const reviewCountsByAuthor = (db: Queryable, authorIds: readonly number[]) => countsOf(db, COUNTS_BY_AUTHOR, authorIds);
 
 /**
- * Adds a review and folds it into its product's aggregates, in the caller's transaction. Throws the driver's
- * SQLITE_CONSTRAINT_UNIQUE when the author already reviewed the product.
+ * Adds a review and folds it into its product's aggregates; run it in a transaction. Throws `UniqueViolation`
+ * when the author already reviewed the product.
  */
-export function insertReview(db: Db, review: Omit<ReviewRow, 'id'>): ReviewRow {
-  const row = db.insert(reviews).values(review).returning().get();
-  db.update(products)
-    .set({
-      ratingSum: sql`${products.ratingSum} + ${review.rating}`,
-      reviewCount: sql`${products.reviewCount} + 1`,
-      ratingAvg: sql`cast(${products.ratingSum} + ${review.rating} as real) / (${products.reviewCount} + 1)`,
-    })
-    .where(eq(products.id, review.productId))
-    .run();
+export async function insertReview(db: Queryable, review: Omit<ReviewRow, 'id'>): Promise<ReviewRow> {
+  const row = (await db.get(INSERT_REVIEW, [
+    review.productId,
+    review.authorId,
+    review.rating,
+    review.title,
+    review.body,
+    review.createdAt,
+  ]))!;
+  await db.run(FOLD_RATING, [review.rating, review.rating, review.productId]);
   return row;
 }

@@ -196,6 +196,16 @@ export const orderEvents = sqliteTable(
 );
 
 /**
+ * The last order event id handed out: one row (id 1). Every order transaction takes the next id from it as its
+ * last step, so the row lock (PostgreSQL) or the single writer (SQLite) makes event ids grow in commit order and a
+ * subscriber resuming after an id can never miss an event that committed later with a smaller one.
+ */
+export const eventSequence = sqliteTable('event_sequence', {
+  id: integer('id').primaryKey(),
+  lastValue: integer('last_value').notNull(),
+});
+
+/**
  * Refresh tokens, stored as SHA-256 hashes (a leaked table grants nothing). Each sign-in starts a family; each
  * refresh rotates the token within it. A token presented after it was rotated means it was stolen: the whole
  * family is revoked (OAuth 2.0 Security BCP, refresh token rotation).

@@ -1,14 +1,14 @@
 /** Operational routes: liveness, readiness and Prometheus metrics. */
 import type { FastifyInstance } from 'fastify';
-import type { Database } from '../db/index.js';
+import type { Engine } from '../db/engine.js';
 import type { Metrics } from '../observability/metrics.js';
 
-export function registerOpsRoutes(app: FastifyInstance, database: Database, metrics: Metrics): void {
+export function registerOpsRoutes(app: FastifyInstance, database: Engine, metrics: Metrics): void {
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (_req, reply) => {
     try {
-      database.sqlite.prepare('select 1').get();
+      await database.ping();
       return { status: 'ok', database: 'ok' };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: 'failed' });

@@ -21,7 +21,7 @@ const listCategoriesRoute = route({
   },
   cost: CATEGORIES_COST,
   async handler(ctx, req) {
-    const rows = listCategories(ctx);
+    const rows = await listCategories(ctx);
     return {
       data: rows.map(present.category),
       pageInfo: { hasNextPage: false, endCursor: null },

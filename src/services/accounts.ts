@@ -9,8 +9,10 @@ import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/tokens.js';
 import type { Context } from '../context.js';
 import * as data from '../data/accounts.js';
 import type { UserRow } from '../db/schema.js';
+import { UniqueViolation } from '../db/errors.js';
 import { ConflictError, RateLimitedError, UnauthenticatedError } from '../errors.js';
 import { validateSignUp, type SignUpInput } from './accountRules.js';
+import { withTransaction } from './transaction.js';
 
 /** 30 days: a phone stays signed in for a month of disuse. */
 const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600_000;
@@ -26,19 +28,19 @@ export interface AuthPayload {
 
 export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthPayload> {
   const { name, email, password } = validateSignUp(input);
-  if (data.userByEmail(ctx.db, email)) throw new ConflictError('An account with this email already exists.', 'email');
+  if (await data.userByEmail(ctx.db, email)) throw new ConflictError('An account with this email already exists.', 'email');
   const passwordHash = await hashPassword(password);
   let user: UserRow;
   try {
-    user = data.insertUser(ctx.db, { name, email, passwordHash, role: 'BUYER', createdAt: ctx.clock() });
+    user = await data.insertUser(ctx.db, { name, email, passwordHash, role: 'BUYER', createdAt: ctx.clock() });
   } catch (err) {
     // Two sign-ups with one email raced past the check above; the unique index decided.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (err instanceof UniqueViolation) {
       throw new ConflictError('An account with this email already exists.', 'email');
     }
     throw err;
   }
-  return startSession(ctx, user, randomId());
+  return startSession(ctx, user, await newRefreshToken(ctx, user.id, randomId()));
 }
 
 export async function logIn(ctx: Context, rawEmail: string, password: string): Promise<AuthPayload> {
@@ -50,7 +52,7 @@ export async function logIn(ctx: Context, rawEmail: string, password: string): P
   if (wait > 0) {
     throw new RateLimitedError(`Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 1000)} s.`, wait);
   }
-  const user = data.userByEmail(ctx.db, email);
+  const user = await data.userByEmail(ctx.db, email);
   // Unknown emails cost the same KDF work as known ones, so timing does not reveal which accounts exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
   if (!user?.passwordHash || !ok) {
@@ -58,46 +60,52 @@ export async function logIn(ctx: Context, rawEmail: string, password: string): P
     throw new UnauthenticatedError(LOGIN_FAILED);
   }
   ctx.auth.loginThrottle.clear(keys[0]);
-  return startSession(ctx, user, randomId());
+  return startSession(ctx, user, await newRefreshToken(ctx, user.id, randomId()));
 }
 
 export async function refreshSession(ctx: Context, refreshToken: string): Promise<AuthPayload> {
   const now = ctx.clock();
-  const user = ctx.db.transaction((tx) => {
-    const row = data.refreshTokenByHash(tx, sha256(refreshToken));
+  // The old token is marked used and the new one stored in one transaction: a rotation happens whole or not at all.
+  const rotated = await withTransaction(ctx, async (tx) => {
+    const row = await data.refreshTokenByHash(tx.db, sha256(refreshToken));
     if (!row || row.revokedAt !== null || row.expiresAt <= now) return null;
-    if (!data.markRotated(tx, row.id, now)) {
+    if (!(await data.markRotated(tx.db, row.id, now))) {
       // Already exchanged once: a copy is in someone else's hands. End the whole session.
-      data.revokeFamily(tx, row.familyId, now);
+      await data.revokeFamily(tx.db, row.familyId, now);
       return 'reused' as const;
     }
-    return { userId: row.userId, familyId: row.familyId };
+    const user = await tx.loaders.user.load(row.userId);
+    if (!user) return null;
+    return { user, token: await newRefreshToken(tx, user.id, row.familyId) };
   });
-  if (user === 'reused') throw new UnauthenticatedError('This refresh token was already used; the session has been ended. Sign in again.');
-  if (!user) throw new UnauthenticatedError(BAD_REFRESH);
-  const row = await ctx.loaders.user.load(user.userId);
-  if (!row) throw new UnauthenticatedError(BAD_REFRESH);
-  return startSession(ctx, row, user.familyId);
+  if (rotated === 'reused') throw new UnauthenticatedError('This refresh token was already used; the session has been ended. Sign in again.');
+  if (!rotated) throw new UnauthenticatedError(BAD_REFRESH);
+  return startSession(ctx, rotated.user, rotated.token);
 }
 
 /** Ends the session the token belongs to. True when it named a session (even one already ended). */
-export function logOut(ctx: Context, refreshToken: string): boolean {
-  const row = data.refreshTokenByHash(ctx.db, sha256(refreshToken));
+export async function logOut(ctx: Context, refreshToken: string): Promise<boolean> {
+  const row = await data.refreshTokenByHash(ctx.db, sha256(refreshToken));
   if (!row) return false;
-  data.revokeFamily(ctx.db, row.familyId, ctx.clock());
+  await data.revokeFamily(ctx.db, row.familyId, ctx.clock());
   return true;
 }
 
-async function startSession(ctx: Context, user: UserRow, familyId: string): Promise<AuthPayload> {
+/** Stores a new refresh token of the family; returns the token itself (only its hash is stored). */
+async function newRefreshToken(ctx: Context, userId: number, familyId: string): Promise<string> {
   const now = ctx.clock();
   const refreshToken = randomBytes(32).toString('base64url');
-  data.insertRefreshToken(ctx.db, {
-    userId: user.id,
+  await data.insertRefreshToken(ctx.db, {
+    userId,
     familyId,
     tokenHash: sha256(refreshToken),
     createdAt: now,
     expiresAt: now + REFRESH_TOKEN_TTL_MS,
   });
+  return refreshToken;
+}
+
+async function startSession(ctx: Context, user: UserRow, refreshToken: string): Promise<AuthPayload> {
   // The rest of this response is read as the signed-in user (their own email in the payload, say).
   ctx.viewer = { id: user.id, role: user.role };
   const accessToken = await ctx.auth.tokens.issue(ctx.viewer);

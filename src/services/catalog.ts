@@ -21,8 +21,8 @@ export function getCategory(ctx: Context, id: string): Promise<CategoryRow | nul
   return ctx.loaders.category.load(decodeId('Category', id));
 }
 
-export function listCategories(ctx: Context): CategoryRow[] {
-  const rows = allCategories(ctx.db);
+export async function listCategories(ctx: Context): Promise<CategoryRow[]> {
+  const rows = await allCategories(ctx.db);
   ctx.cache.tag(ALL_CATEGORIES);
   for (const row of rows) ctx.loaders.category.prime(row.id, row);
   return rows;
@@ -38,7 +38,7 @@ export function categoryProducts(ctx: Context, category: CategoryRow, args: Page
   );
 }
 
-/** Seller.products and Category.products: most reviewed first, one windowed statement for all parents. */
+/** Seller.products and Category.products: most reviewed first, one statement for all parents. */
 async function productsUnder(
   ctx: Context,
   parent: 'sellerId' | 'categoryId',

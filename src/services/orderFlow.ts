@@ -1,17 +1,20 @@
 /**
- * Changing orders. Each change is one transaction that also writes its OrderEvent; the change is published only
- * after that transaction commits, so subscribers never see what was rolled back.
+ * Changing orders. Each change is one transaction (`withTransaction`) that also writes its OrderEvent; the change
+ * is published, and cached responses invalidated, only after that transaction commits, so subscribers never see
+ * what was rolled back.
  */
 import { createHash } from 'node:crypto';
 import { requireViewer } from '../auth/policy.js';
 import { ALL_PRODUCTS, entityTag, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import * as data from '../data/orders.js';
-import { ORDER_STATUSES, type OrderRow, type OrderStatus } from '../db/schema.js';
+import type { Queryable } from '../db/engine.js';
+import { ORDER_STATUSES, type OrderItemRow, type OrderRow, type OrderStatus } from '../db/schema.js';
 import { ApiError, BadUserInputError, ConflictError, ErrorCode, ForbiddenError, NotFoundError } from '../errors.js';
 import { decodeId, encodeId } from '../ids.js';
 import { publishOrderChange } from '../pubsub/index.js';
 import { assertOrderAccess, orderSellerIds, viewerSellerId } from './orders.js';
+import { withTransaction } from './transaction.js';
 
 export interface PlaceOrderInput {
   items: { productId: string; quantity: number }[];
@@ -31,49 +34,44 @@ export async function placeOrder(ctx: Context, input: PlaceOrderInput): Promise<
   }
   const requestHash = createHash('sha256').update(JSON.stringify(lines)).digest('base64url');
   const now = ctx.clock();
-  let soldOut = false;
 
-  const placed = ctx.db.transaction(
-    (tx) => {
-      const existing = data.orderByIdempotencyKey(tx, viewer.id, key);
-      if (existing) {
-        if (existing.requestHash !== requestHash) {
-          throw new ConflictError('This idempotencyKey was used for a different order.', 'idempotencyKey');
-        }
-        return { order: existing, created: false };
+  return withTransaction(ctx, async (tx) => {
+    // The key first: a retry (or a concurrent duplicate, which waits here for the first to end) finds the order.
+    const orderId = await data.claimIdempotencyKey(tx.db, { buyerId: viewer.id, idempotencyKey: key, requestHash, now });
+    if (orderId === undefined) {
+      const existing = (await data.orderByIdempotencyKey(tx.db, viewer.id, key))!;
+      if (existing.requestHash !== requestHash) {
+        throw new ConflictError('This idempotencyKey was used for a different order.', 'idempotencyKey');
       }
-      const items = lines.map(({ productId, quantity }) => {
-        const taken = data.takeStock(tx, productId, quantity, now);
-        if (!taken) throw missingOrOutOfStock(tx, productId);
-        if (taken.stock === 0) soldOut = true;
-        return { productId, quantity, sellerId: taken.sellerId, unitPricePaise: taken.pricePaise };
-      });
-      const totalPaise = items.reduce((sum, i) => sum + i.unitPricePaise * i.quantity, 0);
-      const order = data.insertOrder(
-        tx,
-        { buyerId: viewer.id, status: 'CREATED', totalPaise, idempotencyKey: key, requestHash, createdAt: now, updatedAt: now },
-        items,
+      return existing;
+    }
+    // Stock in ascending product order: concurrent orders lock rows in one order and never deadlock.
+    let soldOut = false;
+    const items: Omit<OrderItemRow, 'orderId'>[] = [];
+    for (const { productId, quantity } of [...lines].sort((a, b) => a.productId - b.productId)) {
+      const taken = await data.takeStock(tx.db, productId, quantity, now);
+      if (!taken) throw await missingOrOutOfStock(tx.db, productId);
+      if (taken.stock === 0) soldOut = true;
+      items.push({ productId, quantity, sellerId: taken.sellerId, unitPricePaise: taken.pricePaise });
+    }
+    const order = await data.completeOrder(tx.db, orderId, items);
+    const event = await data.appendEvent(tx.db, { orderId, status: 'CREATED', note: null, at: now });
+    tx.afterCommit(() => {
+      ctx.cache.invalidate(
+        ...lines.map((l) => entityTag('Product', l.productId)),
+        listTag('User', viewer.id, 'orders'),
+        ...(soldOut ? [ALL_PRODUCTS] : []),
       );
-      const event = data.insertEvent(tx, { orderId: order.id, status: 'CREATED', note: null, at: now });
-      return { order, created: true, eventId: event.id, sellerIds: [...new Set(items.map((i) => i.sellerId))] };
-    },
-    { behavior: 'immediate' },
-  );
-  if (placed.created) {
-    ctx.cache.invalidate(
-      ...lines.map((l) => entityTag('Product', l.productId)),
-      listTag('User', viewer.id, 'orders'),
-      ...(soldOut ? [ALL_PRODUCTS] : []),
-    );
-    publishOrderChange(ctx.pubsub, {
-      orderId: placed.order.id,
-      eventId: placed.eventId!,
-      status: 'CREATED',
-      buyerId: viewer.id,
-      sellerIds: placed.sellerIds!,
+      publishOrderChange(ctx.pubsub, {
+        orderId,
+        eventId: event.id,
+        status: 'CREATED',
+        buyerId: viewer.id,
+        sellerIds: [...new Set(items.map((i) => i.sellerId))],
+      });
     });
-  }
-  return placed.order;
+    return order;
+  });
 }
 
 function validateLines(input: PlaceOrderInput): { productId: number; quantity: number }[] {
@@ -92,9 +90,9 @@ function validateLines(input: PlaceOrderInput): { productId: number; quantity: n
   });
 }
 
-function missingOrOutOfStock(tx: Context['db'], productId: number): ApiError {
+async function missingOrOutOfStock(db: Queryable, productId: number): Promise<ApiError> {
   const id = encodeId('Product', productId);
-  const [exists] = data.productStock(tx, productId);
+  const exists = await data.productStock(db, productId);
   if (!exists) return new NotFoundError(`Product ${id} does not exist.`, 'items');
   return new ApiError(ErrorCode.OUT_OF_STOCK, `Product ${id} has only ${exists.stock} left.`, {
     productId: id,
@@ -144,39 +142,34 @@ async function isSellerOf(ctx: Context, order: OrderRow): Promise<boolean> {
   return mine !== null && (await orderSellerIds(ctx, order.id)).includes(mine);
 }
 
-function changeStatus(ctx: Context, order: OrderRow, to: OrderStatus, note: string | null): OrderRow {
+async function changeStatus(ctx: Context, order: OrderRow, to: OrderStatus, note: string | null): Promise<OrderRow> {
   if (note !== null && note.length > MAX_NOTE) throw new BadUserInputError(`"note" must be at most ${MAX_NOTE} characters.`, 'note');
   const now = ctx.clock();
-  const changed = ctx.db.transaction(
-    (tx) => {
-      // Re-read inside the transaction: the status may have moved since the loader read it.
-      const [current] = data.ordersByIds(tx, [order.id]);
-      checkTransition(current!.status, to);
-      if (!data.moveStatus(tx, order.id, current!.status, to, now)) throw new ConflictError('The order changed meanwhile; try again.');
-      const items = data.itemsByOrderIds(tx, [order.id]);
-      if (to === 'CANCELLED') data.giveStockBack(tx, items, now);
-      return {
-        order: { ...current!, status: to, updatedAt: now },
-        eventId: data.insertEvent(tx, { orderId: order.id, status: to, note, at: now }).id,
+  return withTransaction(ctx, async (tx) => {
+    // Re-read inside the transaction: the status may have moved since the loader read it.
+    const [current] = await data.ordersByIds(tx.db, [order.id]);
+    checkTransition(current!.status, to);
+    if (!(await data.moveStatus(tx.db, order.id, current!.status, to, now))) throw new ConflictError('The order changed meanwhile; try again.');
+    const items = await data.itemsByOrderIds(tx.db, [order.id]);
+    if (to === 'CANCELLED') await data.giveStockBack(tx.db, items, now);
+    const event = await data.appendEvent(tx.db, { orderId: order.id, status: to, note, at: now });
+    const changed: OrderRow = { ...current!, status: to, updatedAt: now };
+    tx.afterCommit(() => {
+      ctx.loaders.order.clear(order.id).prime(order.id, changed);
+      ctx.loaders.orderEvents.clear(order.id);
+      ctx.cache.invalidate(
+        entityTag('Order', order.id),
+        listTag('User', order.buyerId, 'orders'),
+        ...(to === 'CANCELLED' ? [ALL_PRODUCTS, ...items.map((i) => entityTag('Product', i.productId))] : []),
+      );
+      publishOrderChange(ctx.pubsub, {
+        orderId: order.id,
+        eventId: event.id,
+        status: to,
+        buyerId: order.buyerId,
         sellerIds: [...new Set(items.map((i) => i.sellerId))],
-        productIds: items.map((i) => i.productId),
-      };
-    },
-    { behavior: 'immediate' },
-  );
-  ctx.loaders.order.clear(order.id).prime(order.id, changed.order);
-  ctx.cache.invalidate(
-    entityTag('Order', order.id),
-    listTag('User', order.buyerId, 'orders'),
-    ...(to === 'CANCELLED' ? [ALL_PRODUCTS, ...changed.productIds.map((id) => entityTag('Product', id))] : []),
-  );
-  ctx.loaders.orderEvents.clear(order.id);
-  publishOrderChange(ctx.pubsub, {
-    orderId: order.id,
-    eventId: changed.eventId,
-    status: to,
-    buyerId: order.buyerId,
-    sellerIds: changed.sellerIds,
+      });
+    });
+    return changed;
   });
-  return changed.order;
 }

@@ -35,9 +35,9 @@ export async function orderUpdates(ctx: Context, orderId: string, afterEventId?:
   const order = await ctx.loaders.order.load(key);
   if (!order) throw new NotFoundError(`Order ${orderId} does not exist.`, 'orderId');
   await assertOrderAccess(ctx, order);
-  return orderStream(ctx, [topics.order(key)], () => {
+  return orderStream(ctx, [topics.order(key)], async () => {
     if (after === null) return [];
-    const last = data.eventsAfter(ctx.db, key, after).at(-1);
+    const last = (await data.eventsAfter(ctx.db, key, after)).at(-1);
     return last ? [{ orderId: key, eventId: last.id }] : [];
   });
 }
@@ -51,10 +51,10 @@ export async function myOrderUpdates(ctx: Context, afterEventId?: string | null)
   const after = decodeAfter(afterEventId);
   const sellerId = await viewerSellerId(ctx);
   const listen = [topics.buyer(viewer.id), ...(sellerId === null ? [] : [topics.seller(sellerId)])];
-  return orderStream(ctx, listen, () =>
+  return orderStream(ctx, listen, async () =>
     after === null
       ? []
-      : data.changedOrdersAfter(ctx.db, after, viewer.id, sellerId).map((r) => ({ orderId: r.orderId, eventId: r.lastEventId })),
+      : (await data.changedOrdersAfter(ctx.db, after, viewer.id, sellerId)).map((r) => ({ orderId: r.orderId, eventId: r.lastEventId })),
   );
 }
 
@@ -68,7 +68,7 @@ function decodeAfter(afterEventId: string | null | undefined): number | null {
  * its listeners; `return()` here unsubscribes at once and ends a pending `next()`. One consumer at a time (graphql-js
  * and graphql-ws call `next()` only after the previous payload went out).
  */
-function orderStream(ctx: Context, listen: string[], replay: () => Position[]): AsyncIterableIterator<OrderRow> {
+async function orderStream(ctx: Context, listen: string[], replay: () => Promise<Position[]>): Promise<AsyncIterableIterator<OrderRow>> {
   const live: Position[] = [];
   let wake: (() => void) | undefined;
   let open = true;
@@ -88,7 +88,7 @@ function orderStream(ctx: Context, listen: string[], replay: () => Position[]): 
 
   let backlog: Position[];
   try {
-    backlog = replay();
+    backlog = await replay();
   } catch (err) {
     close();
     throw err;
@@ -97,7 +97,7 @@ function orderStream(ctx: Context, listen: string[], replay: () => Position[]): 
   const delivered = new Map<number, number>();
   const done = (): IteratorReturnResult<undefined> => ({ value: undefined, done: true });
 
-  return {
+  const iterator: AsyncIterableIterator<OrderRow> = {
     async next() {
       while (open) {
         const position = backlog.length > 0 ? backlog.shift() : live.shift();
@@ -125,6 +125,7 @@ function orderStream(ctx: Context, listen: string[], replay: () => Position[]): 
       return this;
     },
   };
+  return iterator;
 }
 
 /**

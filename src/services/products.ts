@@ -36,11 +36,11 @@ export function getProduct(ctx: Context, id: string): Promise<ProductRow | null>
 export async function listProducts(ctx: Context, args: ListProductsArgs): Promise<Connection<data.ListedProduct>> {
   const filter = toFilter(args.filter ?? {});
   const sort = args.sort ?? 'RELEVANCE';
-  const order: data.ProductOrder = sort === 'RELEVANCE' ? (filter.match ? 'SEARCH_RANK' : 'POPULAR') : sort;
+  const order: data.ProductOrder = sort === 'RELEVANCE' ? (filter.words ? 'SEARCH_RANK' : 'POPULAR') : sort;
   // A cursor belongs to one filtered list: the filter's hash is part of the list name it carries.
   const list = `products:${createHash('sha1').update(JSON.stringify(filter)).digest('base64url').slice(0, 10)}`;
   const page = pageRequest(args, 20, list, order, 2);
-  const rows = data.findProducts(ctx.db, filter, order, page);
+  const rows = await data.findProducts(ctx.db, filter, order, page);
   ctx.cache.tag(ALL_PRODUCTS);
   for (const row of rows) ctx.loaders.product.prime(row.id, row);
   return toConnection(rows, page, list, order, (p) => data.productSortKey(order, p), () =>
@@ -67,8 +67,8 @@ function toFilter(input: ProductFilterInput): data.ProductFilter {
       throw new BadUserInputError(`"search" must be at most ${MAX_SEARCH_LENGTH} characters.`, 'filter.search');
     }
     // Text with no word in it filters nothing, as an empty search box would.
-    const match = data.toMatchQuery(input.search);
-    if (match) filter.match = match;
+    const words = data.searchWords(input.search);
+    if (words) filter.words = words;
   }
   return filter;
 }

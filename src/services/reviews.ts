@@ -4,9 +4,11 @@ import { ALL_PRODUCTS, entityTag, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import { insertReview } from '../data/reviews.js';
 import type { ReviewRow } from '../db/schema.js';
+import { UniqueViolation } from '../db/errors.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { decodeId } from '../ids.js';
 import { intInRange, text } from './productRules.js';
+import { withTransaction } from './transaction.js';
 
 export interface AddReviewInput {
   productId: string;
@@ -34,24 +36,26 @@ export async function addReview(ctx: Context, input: AddReviewInput): Promise<Re
   const product = await ctx.loaders.product.load(productId);
   if (!product) throw new NotFoundError(`Product ${input.productId} does not exist.`, 'productId');
   try {
-    const row = ctx.db.transaction((tx) => insertReview(tx, review), { behavior: 'immediate' });
-    ctx.loaders.product.clear(productId);
-    // The product's rating and count, its reviews, the author's reviews, its seller's rating, and every list
-    // ordered by rating or popularity.
-    ctx.cache.invalidate(
-      entityTag('Product', productId),
-      listTag('Product', productId, 'reviews'),
-      listTag('User', viewer.id, 'reviews'),
-      entityTag('Seller', product.sellerId),
-      listTag('Seller', product.sellerId, 'products'),
-      listTag('Category', product.categoryId, 'products'),
-      ALL_PRODUCTS,
-    );
-    return row;
+    return await withTransaction(ctx, async (tx) => {
+      const row = await insertReview(tx.db, review);
+      tx.afterCommit(() => {
+        ctx.loaders.product.clear(productId);
+        // The product's rating and count, its reviews, the author's reviews, its seller's rating, and every list
+        // ordered by rating or popularity.
+        ctx.cache.invalidate(
+          entityTag('Product', productId),
+          listTag('Product', productId, 'reviews'),
+          listTag('User', viewer.id, 'reviews'),
+          entityTag('Seller', product.sellerId),
+          listTag('Seller', product.sellerId, 'products'),
+          listTag('Category', product.categoryId, 'products'),
+          ALL_PRODUCTS,
+        );
+      });
+      return row;
+    });
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      throw new ConflictError('You have already reviewed this product.', 'productId');
-    }
+    if (err instanceof UniqueViolation) throw new ConflictError('You have already reviewed this product.', 'productId');
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import { BadUserInputError, NotFoundError } from '../errors.js';
 import { decodeId } from '../ids.js';
 import { viewerSellerId } from './orders.js';
 import * as rules from './productRules.js';
+import { withTransaction, type TransactionContext } from './transaction.js';
 
 export interface CreateProductInput {
   title: string;
@@ -40,9 +41,10 @@ export async function createProduct(ctx: Context, input: CreateProductInput): Pr
   if (!(await ctx.loaders.seller.load(sellerId))) throw new NotFoundError(`Seller ${input.sellerId} does not exist.`, 'sellerId');
   rules.prices(input.price, input.mrp);
   const now = ctx.clock();
-  const row = data.insertProduct(ctx.db, {
+  const categoryId = await categoryKey(ctx, input.categoryId);
+  const product: data.NewProduct = {
     sellerId,
-    categoryId: await categoryKey(ctx, input.categoryId),
+    categoryId,
     title: rules.text(input.title, 'title', 1, 200),
     description: rules.text(input.description, 'description', 1, 5000),
     brand: input.brand == null ? null : rules.text(input.brand, 'brand', 1, 80),
@@ -52,9 +54,14 @@ export async function createProduct(ctx: Context, input: CreateProductInput): Pr
     stock: rules.intInRange(input.stock, 'stock', 0, rules.MAX_STOCK),
     createdAt: now,
     updatedAt: now,
+  };
+  return withTransaction(ctx, async (tx) => {
+    const row = await data.insertProduct(tx.db, product);
+    tx.afterCommit(() =>
+      ctx.cache.invalidate(ALL_PRODUCTS, listTag('Category', row.categoryId, 'products'), listTag('Seller', sellerId, 'products')),
+    );
+    return row;
   });
-  ctx.cache.invalidate(ALL_PRODUCTS, listTag('Category', row.categoryId, 'products'), listTag('Seller', sellerId, 'products'));
-  return row;
 }
 
 export async function updateProduct(ctx: Context, id: string, input: UpdateProductInput): Promise<ProductRow> {
@@ -70,27 +77,34 @@ export async function updateProduct(ctx: Context, id: string, input: UpdateProdu
     changes.mrpPaise = input.mrp ?? product.mrpPaise;
     rules.prices(changes.pricePaise, changes.mrpPaise);
   }
-  const row = saved(ctx, data.updateProduct(ctx.db, product.id, changes));
-  // Price, text and category decide membership and order of the catalog lists; images only the product itself.
-  const listed = ['title', 'description', 'brand', 'categoryId', 'pricePaise', 'mrpPaise'].some((k) => k in changes);
-  ctx.cache.invalidate(
-    entityTag('Product', row.id),
-    ...(listed ? [ALL_PRODUCTS] : []),
-    ...(row.categoryId !== product.categoryId
-      ? [listTag('Category', product.categoryId, 'products'), listTag('Category', row.categoryId, 'products')]
-      : []),
-  );
-  return row;
+  return withTransaction(ctx, async (tx) => {
+    const before = await tx.loaders.product.load(product.id);
+    const row = saved(ctx, tx, await data.updateProduct(tx.db, product.id, changes));
+    // Price, text and category decide membership and order of the catalog lists; images only the product itself.
+    const listed = ['title', 'description', 'brand', 'categoryId', 'pricePaise', 'mrpPaise'].some((k) => k in changes);
+    const from = before?.categoryId ?? product.categoryId;
+    tx.afterCommit(() =>
+      ctx.cache.invalidate(
+        entityTag('Product', row.id),
+        ...(listed ? [ALL_PRODUCTS] : []),
+        ...(row.categoryId !== from ? [listTag('Category', from, 'products'), listTag('Category', row.categoryId, 'products')] : []),
+      ),
+    );
+    return row;
+  });
 }
 
 export async function setStock(ctx: Context, productId: string, stock: number): Promise<ProductRow> {
   const product = await productForWrite(ctx, productId, 'productId');
   rules.intInRange(stock, 'stock', 0, rules.MAX_STOCK);
-  const row = saved(ctx, data.updateProduct(ctx.db, product.id, { stock, updatedAt: ctx.clock() }));
-  // Crossing zero changes which products `inStock` filters keep.
-  const crossed = (product.stock > 0) !== (row.stock > 0);
-  ctx.cache.invalidate(entityTag('Product', row.id), ...(crossed ? [ALL_PRODUCTS] : []));
-  return row;
+  return withTransaction(ctx, async (tx) => {
+    const before = (await tx.loaders.product.load(product.id)) ?? product;
+    const row = saved(ctx, tx, await data.updateProduct(tx.db, product.id, { stock, updatedAt: ctx.clock() }));
+    // Crossing zero changes which products `inStock` filters keep.
+    const crossed = (before.stock > 0) !== (row.stock > 0);
+    tx.afterCommit(() => ctx.cache.invalidate(entityTag('Product', row.id), ...(crossed ? [ALL_PRODUCTS] : [])));
+    return row;
+  });
 }
 
 async function productForWrite(ctx: Context, id: string, field: string): Promise<ProductRow> {
@@ -108,9 +122,9 @@ async function categoryKey(ctx: Context, id: string): Promise<number> {
   return key;
 }
 
-/** The row as written, replacing what this request's loader had cached. */
-function saved(ctx: Context, row: ProductRow | undefined): ProductRow {
+/** The row as written; once committed, it replaces what this request's loader had cached. */
+function saved(ctx: Context, tx: TransactionContext, row: ProductRow | undefined): ProductRow {
   if (!row) throw new NotFoundError('The product no longer exists.');
-  ctx.loaders.product.clear(row.id).prime(row.id, row);
+  tx.afterCommit(() => void ctx.loaders.product.clear(row.id).prime(row.id, row));
   return row;
 }

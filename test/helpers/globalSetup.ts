@@ -1,16 +1,12 @@
 /**
- * Seeds one small catalog per test run into a template file; every test server starts from a copy of it, so
- * each gets a fresh database without paying for seeding (and the demo accounts' scrypt hashes) again.
+ * Seeds one small catalog per test run into a template; every test server starts from a fresh database made from
+ * it (test/helpers/db.ts), so each gets its own data without paying for seeding (and the demo accounts' scrypt
+ * hashes) again.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../../src/db/index.js';
-import { seedDatabase } from '../../seed/seed.js';
+import { createTemplate } from './db.js';
 
-/** Small enough to seed in a second, large enough that every list has several pages. */
-export const TEMPLATE_PRODUCTS = 400;
+export { TEMPLATE_PRODUCTS } from './db.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,12 +15,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const dir = mkdtempSync(join(tmpdir(), 'bazaar-template-'));
-  const path = join(dir, 'template.db');
-  const database = openDatabase(path);
-  await seedDatabase(database, { products: TEMPLATE_PRODUCTS });
-  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  database.close();
-  project.provide('templateDb', path);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const template = await createTemplate();
+  project.provide('templateDb', template.value);
+  return () => template.dispose();
 }

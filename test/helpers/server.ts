@@ -1,14 +1,14 @@
 /**
- * A real server on an ephemeral port over a real SQLite file (a fresh copy of the seeded template), plus a
- * small GraphQL client. `startServer` registers its own teardown, so tests never leak servers or files.
+ * A real server on an ephemeral port over a real database (a fresh one made from the seeded template, see
+ * ./db.ts), plus a small GraphQL client and raw SQL on its engine. `startServer` registers its own teardown, so
+ * tests never leak servers or databases.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, inject } from 'vitest';
 import { loadConfig } from '../../src/config/index.js';
-import { openDatabase, type Database } from '../../src/db/index.js';
+import type { Engine } from '../../src/db/engine.js';
+import { openDatabase } from '../../src/db/index.js';
 import { createApp, type App } from '../../src/server.js';
+import { databaseFromTemplate, sqlOn, type Sql } from './db.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -19,7 +19,9 @@ export interface GraphQLResponse<T = any> {
 export interface TestServer {
   url: string;
   app: App;
-  database: Database;
+  database: Engine;
+  /** Raw SQL on the server's database (fixtures and checks). */
+  sql: Sql;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   /** Runs `fn` and returns how many SQL statements the database executed meanwhile. */
   countSql<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }>;
@@ -48,11 +50,9 @@ afterAll(async () => {
 });
 
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'bazaar-test-'));
-  const file = join(dir, 'test.db');
-  copyFileSync(inject('templateDb'), file);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: file, ...UNTHROTTLED, ...env });
-  const database = openDatabase(config.databasePath);
+  const db = await databaseFromTemplate(inject('templateDb'));
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.value, ...UNTHROTTLED, ...env });
+  const database = await openDatabase(config.databaseUrl);
   const app = await createApp(config, database, { clock: options.clock });
   const url = await app.listen(0, '127.0.0.1');
 
@@ -61,7 +61,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     if (closed) return;
     closed = true;
     await app.close();
-    rmSync(dir, { recursive: true, force: true });
+    await db.dispose();
   };
   open.add(close);
 
@@ -69,6 +69,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     url,
     app,
     database,
+    sql: sqlOn(database),
     close,
     async gql(query, variables, headers = {}) {
       const res = await fetch(`${url}/graphql`, {

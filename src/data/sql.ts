@@ -1,0 +1,70 @@
+/**
+ * Building blocks for the statements in `src/data`: select lists generated from the drizzle table definitions (so
+ * rows arrive with the camelCase keys of the row types), the id-list condition per dialect, and a memo for the
+ * statements whose text depends on the request's shape (a filter combination, a batch size), each built once.
+ */
+import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
+import { statement, type Dialect, type Statement } from '../db/engine.js';
+
+/** `"id", "seller_id" AS "sellerId", …` for every column of `table`, optionally qualified by `alias`. */
+export function selectList(table: Table, alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  return Object.entries(getTableColumns(table))
+    .map(([key, column]) => (column.name === key ? `${prefix}"${key}"` : `${prefix}"${column.name}" AS "${key}"`))
+    .join(', ');
+}
+
+/** The SQL name of a table's column, by its drizzle key (`sellerId` → `seller_id`). */
+export function columnName<T extends Table>(table: T, key: keyof T['_']['columns'] & string): string {
+  return `"${getTableColumns(table)[key]!.name}"`;
+}
+
+export const tableName = (table: Table): string => `"${getTableName(table)}"`;
+
+/**
+ * `column IN (the id list bound to ?)`: a JSON array through `json_each` on SQLite, a `bigint[]` on PostgreSQL.
+ * One text for any number of ids, so one prepared statement serves every batch.
+ */
+export function idIn(column: string): Record<Dialect, string> {
+  return {
+    sqlite: `${column} IN (SELECT value FROM json_each(?))`,
+    postgres: `${column} = ANY(?::bigint[])`,
+  };
+}
+
+/** Fills the same template with each dialect's fragments. */
+export function perDialect(build: (d: Dialect) => string): Record<Dialect, string> {
+  return { sqlite: build('sqlite'), postgres: build('postgres') };
+}
+
+/** `SELECT <all columns> FROM table WHERE column IN (ids) [ORDER BY …]`, the shape of every by-key loader. */
+export function byIds<Row>(
+  name: string,
+  table: Table,
+  column: string,
+  options: { orderBy?: string; map?: (raw: Record<string, unknown>) => Row } = {},
+): Statement<Row> {
+  const order = options.orderBy ? ` ORDER BY ${options.orderBy}` : '';
+  return statement<Row>(
+    name,
+    perDialect((d) => `SELECT ${selectList(table)} FROM ${tableName(table)} WHERE ${idIn(column)[d]}${order}`),
+    options.map,
+  );
+}
+
+/**
+ * Statements whose text varies with a request's shape (which filters are set, how many rows an INSERT carries):
+ * each shape's statement is built the first time it is needed and reused after, under a name that says the shape,
+ * so the engine prepares it once per connection. Shapes are finite and small in number by construction.
+ */
+export function memo<Key extends string, Row>(build: (key: Key) => Statement<Row>): (key: Key) => Statement<Row> {
+  const built = new Map<Key, Statement<Row>>();
+  return (key) => {
+    let s = built.get(key);
+    if (!s) {
+      s = build(key);
+      built.set(key, s);
+    }
+    return s;
+  };
+}

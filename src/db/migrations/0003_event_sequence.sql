@@ -1,0 +1,4 @@
+CREATE TABLE `event_sequence` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`last_value` integer NOT NULL
+);
