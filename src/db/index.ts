@@ -19,16 +19,6 @@ export async function openDatabase(url: string): Promise<Engine> {
 
 /** Loaded only when asked for, so a SQLite deployment never loads the PostgreSQL driver. */
 async function openPostgresEngine(url: string): Promise<Engine> {
-  // A variable specifier: the PostgreSQL engine (src/db/postgres.ts) is its own module, written beside this one.
-  const specifier = './postgres.js';
-  let mod: { openPostgres(url: string): Promise<Engine> };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new Error('DATABASE_URL names PostgreSQL, but this build has no PostgreSQL engine (src/db/postgres.ts)');
-    }
-    throw err;
-  }
-  return mod.openPostgres(url);
+  const { openPostgres } = await import('./postgres.js');
+  return openPostgres(url);
 }
