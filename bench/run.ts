@@ -5,6 +5,7 @@
  * side with the ceiling (a bare node:http server replaying the same response bytes). Writes bench/report.md,
  * bench/report.json and bench/report.svg.
  */
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,8 @@ import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
 import { measureInProcess, type InProcessResult } from './scenarios/inProcess.js';
 import { combineScreens, measureScreens, type ScreenResult } from './scenarios/screens.js';
-import { cleanUp, seedCatalog, startServer, type RunningServer } from './server.js';
+import { checkSameData, startPeer } from './peers/index.js';
+import { cleanUp, ROOT, seedCatalog, startServer, type RunningServer } from './server.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +50,8 @@ const subscribers = values.subscribers!.split(',').map(Number).filter((n) => n >
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const started = Date.now();
 
+// The servers run compiled, as `npm start` runs them (the project and the peers alike).
+execFileSync(process.execPath, ['tools/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 log(`seeding ${num('products')} products…`);
 const catalog = await seedCatalog(num('products'));
 const ceiling = await startCeiling();
@@ -65,12 +69,17 @@ try {
   const servers = new Map<Setup, RunningServer>();
   try {
     if (parts.has('http') || parts.has('screens')) {
-      for (const setup of Object.keys(SETUPS) as Setup[]) servers.set(setup, await startServer(catalog, SETUPS[setup].label, SETUPS[setup].env));
+      for (const setup of Object.keys(SETUPS) as Setup[]) {
+        const { label, env, peer } = SETUPS[setup];
+        servers.set(setup, peer ? await startPeer(catalog, peer.kind, peer.cache) : await startServer(catalog, label, env));
+      }
     }
     for (const s of parts.has('http') ? httpScenarios(catalog.productId, catalog.categoryId) : []) {
       log(`${s.rows.map((row) => row.name).join(' | ')}…`);
       const on = s.rows.map((row) => servers.get(row.setup)!);
       for (const server of on) await s.prepare?.(server.url);
+      // A peer is timed only once it answers with the project's data.
+      for (const [i, row] of s.rows.entries()) if (SETUPS[row.setup].peer) await checkSameData(on[0]!, on[i]!, s.request);
       const cached = s.rows.some((row) => row.setup === 'cached');
       const results = await measure(s.key, s.request, on, ceiling, opts, cached ? floor : undefined);
       for (const [i, m] of results.entries()) {

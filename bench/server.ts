@@ -1,5 +1,6 @@
 /**
- * The system under test, as `npm start` runs it in production: `node --import tsx src/main.ts` in a child process,
+ * The system under test, as `npm start` runs it in production: `node dist/src/main.js` (compiled by
+ * tools/build.mjs, which `npm run bench` runs first) in a child process,
  * over its own copy of one seeded SQLite file (so a scenario that writes cannot disturb the next), on a free port,
  * logs at `warn`, rate-limit buckets too large to run dry (the benchmark measures requests, not the limiter).
  */
@@ -71,7 +72,7 @@ export async function startServer(catalog: Catalog, label: string, env: Record<s
   const file = join(catalog.dir, `server-${++copies}.db`);
   copyFileSync(catalog.file, file);
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [join('dist', 'src', 'main.js')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

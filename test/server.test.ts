@@ -1,5 +1,5 @@
 /** The process around the schema: operational routes, limits, production error masking, and `npm start`. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,10 +82,13 @@ describe('no stack trace, SQL or path reaches a client in production', () => {
 });
 
 describe('npm start on an empty database', () => {
-  it('seeds, serves the nested product query, and exits cleanly on SIGTERM', async () => {
+  it('compiles, seeds, serves the nested product query, and exits cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bazaar-start-'));
     const file = join(dir, 'fresh.db');
-    const child = spawn(join('node_modules', '.bin', 'tsx'), ['src/main.ts'], {
+    // What `npm start` runs: its prestart compiles to dist/, then node runs the JavaScript (schema and migrations
+    // must resolve from there).
+    execFileSync(process.execPath, ['tools/build.mjs', '--quiet']);
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
       env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: `file:${file}`, PORT: '0', HOST: '127.0.0.1', SEED_PRODUCTS: '300', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -118,6 +121,6 @@ describe('npm start on an empty database', () => {
       child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-    // A cold start seeds and hashes the demo accounts' passwords (scrypt): ~20 s when 2 cores are shared.
+    // A cold start compiles, seeds and hashes the demo accounts' passwords (scrypt): ~20 s when 2 cores are shared.
   }, 120_000);
 });

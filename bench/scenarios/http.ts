@@ -5,19 +5,51 @@
 import { createHash } from 'node:crypto';
 import { productPage } from '../../compare/screens.js';
 import type { HttpRequest } from '../measure.js';
+import { PEERS, type PeerKind } from '../peers/index.js';
 
-/** Which server a scenario runs on. */
-export type Setup = 'optimized' | 'stockExecutor' | 'baseline' | 'cached';
+/** Which server a scenario runs on: the project in one of its configurations, or a peer. */
+export type Setup =
+  | 'optimized'
+  | 'stockExecutor'
+  | 'baseline'
+  | 'cached'
+  | 'apollo'
+  | 'mercurius'
+  | 'apolloCached'
+  | 'mercuriusCached';
 
-export const SETUPS: Record<Setup, { label: string; env: Record<string, string> }> = {
-  optimized: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' } },
+export interface SetupSpec {
+  label: string;
+  /** The project's server with this environment, or a peer (bench/peers) with its response cache on or off. */
+  env?: Record<string, string>;
+  peer?: { kind: PeerKind; cache: boolean };
+}
+
+export const SETUPS: Record<Setup, SetupSpec> = {
+  optimized: { label: 'this project (OPTIMIZATIONS=on, RESPONSE_CACHE=off)', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' } },
   stockExecutor: {
-    label: 'OPTIMIZATIONS=on, EXECUTOR=graphql-js, RESPONSE_CACHE=off',
+    label: 'this project, EXECUTOR=graphql-js, RESPONSE_CACHE=off',
     env: { OPTIMIZATIONS: 'on', EXECUTOR: 'graphql-js', RESPONSE_CACHE: 'off' },
   },
-  baseline: { label: 'OPTIMIZATIONS=off, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'off', RESPONSE_CACHE: 'off' } },
-  cached: { label: 'OPTIMIZATIONS=on, RESPONSE_CACHE=on', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'on' } },
+  baseline: { label: 'this project, OPTIMIZATIONS=off, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'off', RESPONSE_CACHE: 'off' } },
+  cached: { label: 'this project (OPTIMIZATIONS=on, RESPONSE_CACHE=on)', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'on' } },
+  apollo: { label: PEERS.apollo, peer: { kind: 'apollo', cache: false } },
+  mercurius: { label: PEERS.mercurius, peer: { kind: 'mercurius', cache: false } },
+  apolloCached: { label: `${PEERS.apollo}, Apollo's response-cache plugin`, peer: { kind: 'apollo', cache: true } },
+  mercuriusCached: { label: `${PEERS.mercurius}, mercurius-cache`, peer: { kind: 'mercurius', cache: true } },
 };
+
+/** The peers' setups for a scenario of the project's setup `of` (uncached or cached), and the key suffix of each. */
+export const PEER_ROWS = {
+  uncached: [
+    { setup: 'apollo', suffix: 'apollo', name: 'Apollo Server 5 + DataLoader' },
+    { setup: 'mercurius', suffix: 'mercurius', name: 'Mercurius + graphql-jit + DataLoader' },
+  ],
+  cached: [
+    { setup: 'apolloCached', suffix: 'apollo', name: "Apollo Server 5, response-cache plugin" },
+    { setup: 'mercuriusCached', suffix: 'mercurius', name: 'Mercurius, mercurius-cache' },
+  ],
+} as const satisfies Record<string, readonly { setup: Setup; suffix: string; name: string }[]>;
 
 /** One request measured on one or more servers side by side (their rounds interleaved with the ceiling's). */
 export interface HttpScenario {
@@ -52,6 +84,10 @@ const post = (query: string, variables: Record<string, unknown>): HttpRequest =>
   body: JSON.stringify({ query, variables }),
 });
 
+/** The peers' rows of a scenario: keys `<key>-apollo`, `<key>-mercurius`. */
+const peers = (key: string, kind: keyof typeof PEER_ROWS, name: string) =>
+  PEER_ROWS[kind].map((p) => ({ setup: p.setup, key: `${key}-${p.suffix}`, name: `${name}: ${p.name}` }));
+
 export function httpScenarios(productId: string, categoryId: string): HttpScenario[] {
   const product = productPage(productId);
   const category = post(CATEGORY_QUERY, { categoryId });
@@ -68,6 +104,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       request: post(product.query, product.variables),
       rows: [
         { setup: 'optimized', key: 'product', name: 'Product page, uncached' },
+        ...peers('product', 'uncached', 'Product page, uncached'),
         { setup: 'stockExecutor', key: 'product-stock', name: 'Product page, DataLoader but stock executor' },
         { setup: 'baseline', key: 'product-baseline', name: 'Product page, optimizations off' },
       ],
@@ -77,6 +114,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       request: category,
       rows: [
         { setup: 'optimized', key: 'category', name: 'Category listing (20 products, seller, reviews), uncached' },
+        ...peers('category', 'uncached', 'Category listing, uncached'),
         { setup: 'stockExecutor', key: 'category-stock', name: 'Category listing, DataLoader but stock executor' },
         { setup: 'baseline', key: 'category-baseline', name: 'Category listing, optimizations off' },
       ],
@@ -84,12 +122,15 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
     {
       key: 'product-cached',
       request: post(product.query, product.variables),
-      rows: [{ setup: 'cached', key: 'product-cached', name: 'Product page, cached' }],
+      rows: [{ setup: 'cached', key: 'product-cached', name: 'Product page, cached' }, ...peers('product-cached', 'cached', 'Product page, cached')],
     },
     {
       key: 'apq-get',
       request: { method: 'GET', path: persisted(false), headers: PREFLIGHT },
-      rows: [{ setup: 'cached', key: 'apq-get', name: 'Product page, APQ GET (hash only), cached' }],
+      rows: [
+        { setup: 'cached', key: 'apq-get', name: 'Product page, APQ GET (hash only), cached' },
+        ...peers('apq-get', 'cached', 'Product page, APQ GET, cached'),
+      ],
       // The first request with the hash alone is PERSISTED_QUERY_NOT_FOUND; the client then sends hash and query once.
       async prepare(base) {
         const res = await fetch(base + persisted(true), { headers: PREFLIGHT });
