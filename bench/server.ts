@@ -68,11 +68,16 @@ const SECRET = randomBytes(32).toString('base64url');
 let copies = 0;
 
 /** Starts the server over a fresh copy of the catalog and waits until `/ready` answers. */
-export async function startServer(catalog: Catalog, label: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  catalog: Catalog,
+  label: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<RunningServer> {
   const file = join(catalog.dir, `server-${++copies}.db`);
   copyFileSync(catalog.file, file);
   const port = await freePort();
-  const child = spawn(process.execPath, [join('dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join('dist', 'src', 'main.js')], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -5,7 +5,7 @@
  * cache), and one with it on, for the persisted-query column.
  */
 import { freePort, stop, waitReady } from '../tools/childServer.js';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,11 +49,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `node --import tsx src/main.ts` (what `npm start` runs) and waits until `/ready` answers 200. */
+let built = false;
+
+/** Compiles (once) and starts `node dist/src/main.js` (what `npm start` runs); waits until `/ready` answers 200. */
 export async function startServer(file: string, env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const root = resolve(import.meta.dirname, '..');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  if (!built) execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: root });
+  built = true;
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -20,11 +20,11 @@ export const PEERS: Record<PeerKind, string> = {
 
 let copies = 0;
 
-export async function startPeer(catalog: Catalog, kind: PeerKind, cache: boolean): Promise<RunningServer> {
+export async function startPeer(catalog: Catalog, kind: PeerKind, cache: boolean, nodeArgs: string[] = []): Promise<RunningServer> {
   const file = join(catalog.dir, `peer-${kind}-${++copies}.db`);
   copyFileSync(catalog.file, file);
   const port = await freePort();
-  const child = spawn(process.execPath, [join('dist', 'bench', 'peers', `${kind}.js`)], {
+  const child = spawn(process.execPath, [...nodeArgs, join('dist', 'bench', 'peers', `${kind}.js`)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PEER_DATABASE: file, PEER_CACHE: cache ? 'on' : 'off' },
