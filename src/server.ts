@@ -33,6 +33,7 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createDocumentAnalyzer } from './cache/document.js';
 import { createMemoryCacheStore } from './cache/store.js';
 import { graphqlRoute } from './http/graphqlRoute.js';
+import { cachePolicyPlugins } from './plugins/cachePolicy/index.js';
 import { entityTagPlugin } from './plugins/responseCache/index.js';
 import { httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
 import { createRateLimiter } from './plugins/rateLimit/index.js';
@@ -137,6 +138,8 @@ export async function createApp(config: Config, database: Engine, options: AppOp
       queryCostPlugin({ limits, rateLimiter: deps.rateLimiter, onCost: recordCost }),
       observabilityPlugin(metrics, limits),
       deprecations.plugin,
+      // Apollo's cache hints, computed per document where the document decides them (no per-field hook).
+      ...cachePolicyPlugins<Context>(),
       ...(deps.responseCache ? [entityTagPlugin(schema)] : []),
     ],
     // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
