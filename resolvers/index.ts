@@ -13,6 +13,13 @@ import { Seller } from './seller.js';
 import { Subscription } from './subscription.js';
 import { User } from './user.js';
 
+/**
+ * A connection counts its list only when the client asks for `totalCount` (a thunk on the connection, see
+ * src/pagination.ts). Called here rather than left to the default resolver: graphql-js's calls a function-valued
+ * property, graphql-jit's reads it as it is.
+ */
+const counted = { totalCount: (connection: { totalCount: () => number | Promise<number> }) => connection.totalCount() };
+
 export const resolvers: Resolvers = {
   DateTime,
   Query: { ...Query, ...authQueries },
@@ -27,4 +34,7 @@ export const resolvers: Resolvers = {
   Order,
   OrderItem,
   OrderEvent,
+  ProductConnection: counted,
+  ReviewConnection: counted,
+  OrderConnection: counted,
 };
