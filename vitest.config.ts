@@ -10,7 +10,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/globalSetup.ts'],
-    testTimeout: 30_000,
+    // Generous: six suites share two cores during development, and a scrypt-heavy test takes 20 s under load.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     // Two cores: more workers only fight over them.
     maxWorkers: 2,

@@ -55,7 +55,7 @@ async function move(orderId: string, status: string, who: Demo = 'seller', targe
 }
 
 /** Polls until `ready()` holds; fails after `ms`. */
-async function until(ready: () => boolean, what = 'condition', ms = 5_000): Promise<void> {
+async function until(ready: () => boolean, what = 'condition', ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!ready()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -443,7 +443,7 @@ describe('keep-alive, shutdown and leaks', () => {
       limits: queryLimits(server.app.deps.config),
       formatError: (f) => f,
       production: false,
-      keepAliveMs: 40,
+      keepAliveMs: 250, // long enough for the silent peer to subscribe before it misses a pong, even on a loaded machine
     });
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     try {
