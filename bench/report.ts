@@ -248,6 +248,15 @@ export function markdown(r: RunReport): string {
       ),
     );
   }
+  const compiled = row(r, 'product');
+  const tsx = row(r, 'product-tsx');
+  if (compiled && tsx) {
+    lines.push(
+      '',
+      `Compiled JavaScript (\`npm start\` now builds to dist/ first) against the same sources under tsx, same rounds: product page`,
+      `${int(compiled.server.rps)} against ${int(tsx.server.rps)} req/s (${(compiled.server.rps / tsx.server.rps).toFixed(2)}×).`,
+    );
+  }
   if (r.inProcess.length) {
     lines.push(
       '',

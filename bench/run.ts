@@ -70,8 +70,9 @@ try {
   try {
     if (parts.has('http') || parts.has('screens')) {
       for (const setup of Object.keys(SETUPS) as Setup[]) {
-        const { label, env, peer } = SETUPS[setup];
-        servers.set(setup, peer ? await startPeer(catalog, peer.kind, peer.cache) : await startServer(catalog, label, env));
+        const { label, env, peer, tsx } = SETUPS[setup];
+        const entry = tsx ? ['--import', 'tsx', join('src', 'main.ts')] : undefined;
+        servers.set(setup, peer ? await startPeer(catalog, peer.kind, peer.cache) : await startServer(catalog, label, env, [], entry));
       }
     }
     for (const s of parts.has('http') ? httpScenarios(catalog.productId, catalog.categoryId) : []) {

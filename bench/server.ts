@@ -73,11 +73,13 @@ export async function startServer(
   label: string,
   env: Record<string, string> = {},
   nodeArgs: string[] = [],
+  /** What node runs: the compiled server, or (to show what compiling buys) the TypeScript under tsx. */
+  entry: string[] = [join('dist', 'src', 'main.js')],
 ): Promise<RunningServer> {
   const file = join(catalog.dir, `server-${++copies}.db`);
   copyFileSync(catalog.file, file);
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, join('dist', 'src', 'main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

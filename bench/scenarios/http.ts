@@ -12,6 +12,7 @@ export type Setup =
   | 'optimized'
   | 'stockExecutor'
   | 'baseline'
+  | 'tsx'
   | 'cached'
   | 'apollo'
   | 'mercurius'
@@ -22,6 +23,8 @@ export interface SetupSpec {
   label: string;
   /** The project's server with this environment, or a peer (bench/peers) with its response cache on or off. */
   env?: Record<string, string>;
+  /** Run the TypeScript sources under tsx (as `npm start` did before it compiled) instead of dist/. */
+  tsx?: boolean;
   peer?: { kind: PeerKind; cache: boolean };
 }
 
@@ -32,6 +35,11 @@ export const SETUPS: Record<Setup, SetupSpec> = {
     env: { OPTIMIZATIONS: 'on', EXECUTOR: 'graphql-js', RESPONSE_CACHE: 'off' },
   },
   baseline: { label: 'this project, OPTIMIZATIONS=off, RESPONSE_CACHE=off', env: { OPTIMIZATIONS: 'off', RESPONSE_CACHE: 'off' } },
+  tsx: {
+    label: 'this project under tsx (node --import tsx src/main.ts), RESPONSE_CACHE=off',
+    env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' },
+    tsx: true,
+  },
   cached: { label: 'this project (OPTIMIZATIONS=on, RESPONSE_CACHE=on)', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'on' } },
   apollo: { label: PEERS.apollo, peer: { kind: 'apollo', cache: false } },
   mercurius: { label: PEERS.mercurius, peer: { kind: 'mercurius', cache: false } },
@@ -105,6 +113,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       rows: [
         { setup: 'optimized', key: 'product', name: 'Product page, uncached' },
         ...peers('product', 'uncached', 'Product page, uncached'),
+        { setup: 'tsx', key: 'product-tsx', name: 'Product page, TypeScript under tsx (not compiled)' },
         { setup: 'stockExecutor', key: 'product-stock', name: 'Product page, DataLoader but stock executor' },
         { setup: 'baseline', key: 'product-baseline', name: 'Product page, optimizations off' },
       ],
