@@ -18,13 +18,23 @@ import { UniqueViolation } from './errors.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
+export interface SqliteOptions {
+  /**
+   * How long a statement (or a transaction) waits for the open transaction before it fails. Transactions take
+   * milliseconds; a wait this long means a statement on the engine itself was issued from inside a transaction (it
+   * could never run before that transaction ends): failing it rolls the transaction back instead of hanging.
+   * @default 15_000 ms
+   */
+  turnTimeoutMs?: number;
+}
+
 export interface SqliteEngine extends Engine {
   readonly dialect: 'sqlite';
   /** The file behind the database. */
   readonly path: string;
 }
 
-export function openSqlite(path: string): SqliteEngine {
+export function openSqlite(path: string, options: SqliteOptions = {}): SqliteEngine {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new BetterSqlite3(file);
@@ -36,14 +46,14 @@ export function openSqlite(path: string): SqliteEngine {
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
   // Gather planner statistics where they are missing or stale (cheap; SQLite's recommended practice at open).
   sqlite.pragma('optimize=0x10002');
-  return new Sqlite(sqlite, file);
+  return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000);
 }
 
 class Sqlite implements SqliteEngine {
   readonly dialect = 'sqlite' as const;
   readonly stats: SqlStats = { statements: 0 };
-  /** Prepared statements by `Statement.name`: a bounded set, since statements are constants. */
-  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+  /** Prepared statements by `Statement.name` (a bounded set, since statements are constants), with their source. */
+  private readonly prepared = new Map<string, { source: Statement<unknown>; prepared: BetterSqlite3.Statement }>();
   /** Transactions open or waiting for their turn; statements outside them wait while it is above 0. */
   private pending = 0;
   /** Settles when the last transaction queued so far has finished. */
@@ -52,6 +62,7 @@ class Sqlite implements SqliteEngine {
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
     readonly path: string,
+    private readonly turnTimeoutMs: number,
   ) {}
 
   async all<Row>(statement: Statement<Row>, params: readonly Param[] = []): Promise<Row[]> {
@@ -73,9 +84,11 @@ class Sqlite implements SqliteEngine {
     this.pending++;
     const previous = this.tail;
     let release!: () => void;
-    this.tail = new Promise<void>((resolve) => (release = resolve));
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    // Settles once the previous transaction and this one have both ended (even if this one gave up waiting).
+    this.tail = previous.then(() => mine);
     try {
-      await previous;
+      await this.waitFor(previous);
       this.exec('BEGIN IMMEDIATE');
       const tx = new Transaction(this);
       try {
@@ -108,7 +121,7 @@ class Sqlite implements SqliteEngine {
 
   /** Waits until no transaction is open or queued. */
   private async turn(): Promise<void> {
-    while (this.pending > 0) await this.tail;
+    while (this.pending > 0) await this.waitFor(this.tail);
   }
 
   allNow<Row>(statement: Statement<Row>, params: readonly Param[]): Row[] {
@@ -128,20 +141,34 @@ class Sqlite implements SqliteEngine {
   }
 
   private call(statement: Statement<unknown>, fn: (s: BetterSqlite3.Statement) => unknown): unknown {
-    let prepared = this.prepared.get(statement.name);
-    if (!prepared) {
-      prepared = this.sqlite.prepare(typeof statement.sql === 'string' ? statement.sql : statement.sql.sqlite);
-      this.prepared.set(statement.name, prepared);
+    let entry = this.prepared.get(statement.name);
+    if (entry?.source !== statement) {
+      const text = sqliteText(statement);
+      if (entry && text !== sqliteText(entry.source)) throw new Error(`two different statements are named "${statement.name}"`);
+      entry = { source: statement, prepared: entry?.prepared ?? this.sqlite.prepare(text) };
+      this.prepared.set(statement.name, entry);
     }
     this.stats.statements++;
     try {
-      return fn(prepared);
+      return fn(entry.prepared);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' || (err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new UniqueViolation(uniqueIndexOf(err as Error));
       }
       throw err;
     }
+  }
+
+  /** Resolves when `turn` settles, or rejects after `turnTimeoutMs`. */
+  private waitFor(turn: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`waited ${this.turnTimeoutMs} ms for the open transaction: was the engine used from inside a transaction?`)),
+        this.turnTimeoutMs,
+      );
+    });
+    return Promise.race([turn, timeout]).finally(() => clearTimeout(timer));
   }
 
   private exec(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): void {
@@ -178,6 +205,8 @@ class Transaction implements Queryable {
     return statement;
   }
 }
+
+const sqliteText = (s: Statement<unknown>) => (typeof s.sql === 'string' ? s.sql : s.sql.sqlite);
 
 /** better-sqlite3 binds numbers, strings, null; booleans become 0/1 and id lists JSON text (for `json_each(?)`). */
 function bind(params: readonly Param[]): unknown[] {

@@ -1,0 +1,96 @@
+/**
+ * The SQLite engine's own rules: statements prepared once by name, id lists for `json_each(?)`, typed unique
+ * violations, and transactions as turns on the one connection (nothing from outside gets in while one awaits).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statement } from '../src/db/engine.js';
+import { UniqueViolation } from '../src/db/errors.js';
+import { openSqlite, type SqliteEngine } from '../src/db/sqlite.js';
+
+let dir: string;
+let engine: SqliteEngine;
+
+const COUNT = statement<{ n: number }>('t.count', 'SELECT count(*) AS n FROM categories');
+const INSERT = statement('t.insert', 'INSERT INTO categories (id, name, slug) VALUES (?, ?, ?)');
+const BY_IDS = statement<{ id: number }>('t.byIds', 'SELECT id FROM categories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id');
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bazaar-sqlite-'));
+  engine = openSqlite(join(dir, 'engine.db'), { turnTimeoutMs: 300 });
+});
+
+afterAll(async () => {
+  await engine.close();
+  await engine.close(); // idempotent
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the SQLite engine', () => {
+  it('runs statements with ? placeholders, binds id lists as JSON for json_each, counts every execution', async () => {
+    const before = engine.stats.statements;
+    await engine.run(INSERT, [1, 'One', 'one']);
+    await engine.run(INSERT, [2, 'Two', 'two']);
+    expect(await engine.all(BY_IDS, [[2, 1, 99]])).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(engine.stats.statements - before).toBe(3);
+  });
+
+  it('turns a unique index refusing a row into UniqueViolation', async () => {
+    await expect(engine.run(INSERT, [3, 'Three', 'one'])).rejects.toBeInstanceOf(UniqueViolation);
+  });
+
+  it('refuses two different statements under one name', async () => {
+    await engine.get(COUNT);
+    await expect(engine.get(statement('t.count', 'SELECT 1 AS n'))).rejects.toThrow(/two different statements/);
+  });
+
+  it('keeps other statements out of a transaction while it awaits, and lets them in after the commit', async () => {
+    const seen: number[] = [];
+    const tx = engine.transaction(async (t) => {
+      await t.run(INSERT, [10, 'Ten', 'ten']);
+      await tick(); // an await inside the transaction: the read below must not run here
+      seen.push((await t.get(COUNT))!.n);
+      await t.run(INSERT, [11, 'Eleven', 'eleven']);
+    });
+    const outside = engine.get(COUNT).then((row) => seen.push(row!.n));
+    await Promise.all([tx, outside]);
+    expect(seen).toEqual([3, 4]); // inside: 2 + 1; outside, after the commit: 2 + 2
+  });
+
+  it('rolls back on a throw, runs queued transactions one after another', async () => {
+    const order: string[] = [];
+    const failing = engine.transaction(async (t) => {
+      await t.run(INSERT, [20, 'Twenty', 'twenty']);
+      await tick();
+      order.push('a');
+      throw new Error('no');
+    });
+    const next = engine.transaction(async (t) => {
+      order.push('b');
+      return (await t.get(COUNT))!.n;
+    });
+    await expect(failing).rejects.toThrow('no');
+    expect(await next).toBe(4);
+    expect(order).toEqual(['a', 'b']);
+  });
+
+  it('fails (and rolls back) a transaction that waits on a statement issued on the engine from inside it', async () => {
+    const stuck = engine.transaction(async (t) => {
+      await t.run(INSERT, [30, 'Thirty', 'thirty']);
+      await engine.get(COUNT); // not `t`: it can only run after this transaction, so it times out
+    });
+    await expect(stuck).rejects.toThrow(/waited 300 ms/);
+    expect((await engine.get(COUNT))!.n).toBe(4);
+  });
+
+  it('answers ping, and fails statements once closed', async () => {
+    await engine.ping();
+    const other = openSqlite(join(dir, 'other.db'));
+    await other.close();
+    await expect(other.ping()).rejects.toThrow();
+    await expect(other.get(COUNT)).rejects.toThrow(/not open/);
+  });
+});
