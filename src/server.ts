@@ -120,6 +120,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
   const formatError = createFormatError(fastify.log, production);
   const subscriptions = attachSubscriptions(fastify.server, schema, deps, { limits, formatError, production });
+  await subscriptions.start();
   const deprecations = deprecationUsage(schema, metrics.deprecatedUsage);
 
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.

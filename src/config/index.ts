@@ -57,6 +57,44 @@ export interface Config {
    * and the benchmarks' way to tell the executor's share from the loaders'). @default 'jit'
    */
   executor: Executor;
+  /** Subscriptions over WebSocket: what one client may hold, and how the change feed runs. */
+  websocket: WebSocketLimits;
+}
+
+/** Everything a WebSocket client can make the server hold has a bound here (issue 11, items 2 and 5). */
+export interface WebSocketLimits {
+  /** Open WebSocket connections in all (keep it under the file-handle limit, `ulimit -n`). @default 10_000 */
+  maxConnections: number;
+  /** Open WebSocket connections per client IP; more are refused at the handshake (HTTP 429). @default 100 */
+  maxConnectionsPerIp: number;
+  /** Cost points a connection spends from its caller's bucket at `connection_init`. @default 10 */
+  connectionCost: number;
+  /** The largest message a socket may send before it is acknowledged (its `connection_init`). @default 4_096 */
+  maxInitPayloadBytes: number;
+  /** Subscriptions open at once on one connection. @default 100 */
+  maxSubscriptionsPerConnection: number;
+  /** Subscriptions open at once per user (per IP when anonymous), over all their connections. @default 500 */
+  maxSubscriptionsPerUser: number;
+  /** Characters in a graphql-ws subscription id. @default 128 */
+  maxSubscriptionIdLength: number;
+  /** Bytes queued for a socket that it has not read; past it the socket is closed with 1013. @default 262_144 */
+  maxBufferedBytes: number;
+  /** The change feed's poll: the longest a change waits when its notification is lost. @default 1_000 ms */
+  pollMs: number;
+}
+
+function websocketLimits(env: Env): WebSocketLimits {
+  return {
+    maxConnections: int(env, 'WS_MAX_CONNECTIONS', 10_000, 1),
+    maxConnectionsPerIp: int(env, 'WS_MAX_CONNECTIONS_PER_IP', 100, 1),
+    connectionCost: int(env, 'WS_CONNECTION_COST', 10, 0),
+    maxInitPayloadBytes: int(env, 'WS_MAX_INIT_PAYLOAD_BYTES', 4_096, 64, 262_144),
+    maxSubscriptionsPerConnection: int(env, 'WS_MAX_SUBSCRIPTIONS_PER_CONNECTION', 100, 1),
+    maxSubscriptionsPerUser: int(env, 'WS_MAX_SUBSCRIPTIONS_PER_USER', 500, 1),
+    maxSubscriptionIdLength: int(env, 'WS_MAX_SUBSCRIPTION_ID_LENGTH', 128, 1, 4_096),
+    maxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 256 * 1024, 1_024),
+    pollMs: int(env, 'SUBSCRIPTION_POLL_MS', 1_000, 10, 3_600_000),
+  };
 }
 
 export class ConfigError extends Error {}
@@ -173,5 +211,6 @@ export function loadConfig(env: Env = process.env): Config {
     cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
     optimizations: toggle(env, 'OPTIMIZATIONS', true),
     executor,
+    websocket: websocketLimits(env),
   };
 }

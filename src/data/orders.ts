@@ -176,3 +176,36 @@ export function changedOrdersAfter(db: Queryable, afterEventId: number, buyerId:
     ? db.all(CHANGED_FOR_BUYER, [afterEventId, buyerId])
     : db.all(CHANGED_FOR_BUYER_OR_SELLER, [afterEventId, buyerId, sellerId]);
 }
+
+/** A committed order event with what routing and authorization need: the order's buyer and its sellers. */
+export interface CommittedEvent extends OrderEventRow {
+  buyerId: number;
+  sellerIds: number[];
+}
+
+const sellersOf = {
+  sqlite: `(SELECT group_concat(DISTINCT i."seller_id") FROM "order_items" AS i WHERE i."order_id" = e."order_id")`,
+  postgres: `(SELECT string_agg(DISTINCT i."seller_id"::text, ',') FROM "order_items" AS i WHERE i."order_id" = e."order_id")`,
+};
+const committedAfter = (sellers: string) =>
+  `SELECT ${selectList(orderEvents, 'e')}, o."buyer_id" AS "buyerId", ${sellers} AS "sellerIds" ` +
+  `FROM "order_events" AS e JOIN "orders" AS o ON o."id" = e."order_id" WHERE e."id" > ? ORDER BY e."id" LIMIT ?`;
+const COMMITTED_AFTER = statement<CommittedEvent>(
+  'orderEvents.committedAfter',
+  { sqlite: committedAfter(sellersOf.sqlite), postgres: committedAfter(sellersOf.postgres) },
+  (raw) => ({ ...(raw as unknown as CommittedEvent), sellerIds: raw.sellerIds ? String(raw.sellerIds).split(',').map(Number) : [] }),
+);
+const LAST_EVENT_ID = statement<{ id: number | null }>('orderEvents.lastId', `SELECT max("id") AS "id" FROM "order_events"`);
+
+/**
+ * Every order's events after `afterEventId`, oldest first, at most `limit`: one statement, whoever is listening
+ * (the subscriptions' change feed reads each change once for all of them).
+ */
+export function committedEventsAfter(db: Queryable, afterEventId: number, limit: number): Promise<CommittedEvent[]> {
+  return db.all(COMMITTED_AFTER, [afterEventId, limit]);
+}
+
+/** The id of the latest order event, 0 when there is none: where a change feed starts. */
+export async function lastEventId(db: Queryable): Promise<number> {
+  return Number((await db.get(LAST_EVENT_ID))?.id ?? 0);
+}

@@ -1,10 +1,13 @@
 /**
- * Publish/subscribe for order changes. In-process now; a Redis implementation of the same interface will carry
- * changes between instances without touching resolvers or services.
+ * Publishing order changes. Services call `publishOrderChange` once a transaction that wrote an order event has
+ * committed; it tells the instances (src/stores/events.ts) that events up to that id are readable. Subscribers are
+ * served from the database by each instance's change feed (src/subscriptions/feed.ts), never from this message:
+ * it only wakes the feed, which also polls, so a lost notification delays a delivery but never drops it.
  */
 import type { OrderStatus } from '../db/schema.js';
+import { createMemoryEventNotifier, type EventNotifier } from '../stores/events.js';
 
-/** What is published after a transaction that changed an order commits. */
+/** What a service knows about a change when it commits (only `eventId` travels). */
 export interface OrderChange {
   orderId: number;
   eventId: number;
@@ -13,52 +16,13 @@ export interface OrderChange {
   sellerIds: number[];
 }
 
-export type Listener = (change: OrderChange) => void;
-
-export interface PubSub {
-  /** Delivers to every listener of the topic, in publish order. */
-  publish(topic: string, change: OrderChange): void;
-  /** Returns the function that unsubscribes. */
-  subscribe(topic: string, listener: Listener): () => void;
-  /** Listeners currently registered (leak checks, metrics). */
-  listenerCount(): number;
-}
-
-/** The topics an order change is published to: the order itself, its buyer, and each of its sellers. */
-export const topics = {
-  order: (orderId: number) => `order:${orderId}`,
-  buyer: (userId: number) => `buyer:${userId}`,
-  seller: (sellerId: number) => `seller:${sellerId}`,
-};
+/** The channel `ctx.pubsub` names: in-process by default, Redis pub/sub when instances share one. */
+export type PubSub = EventNotifier;
 
 export function publishOrderChange(pubsub: PubSub, change: OrderChange): void {
-  pubsub.publish(topics.order(change.orderId), change);
-  pubsub.publish(topics.buyer(change.buyerId), change);
-  for (const sellerId of change.sellerIds) pubsub.publish(topics.seller(sellerId), change);
+  // Not awaited: the change is committed and the mutation answers now; a notification that fails is covered by
+  // the feed's poll.
+  pubsub.notify(change.eventId).catch(() => {});
 }
 
-export function createMemoryPubSub(): PubSub {
-  const listeners = new Map<string, Set<Listener>>();
-  let count = 0;
-  return {
-    publish(topic, change) {
-      // A copy, so a listener that unsubscribes while being called does not disturb the loop.
-      for (const listener of [...(listeners.get(topic) ?? [])]) listener(change);
-    },
-    subscribe(topic, listener) {
-      let set = listeners.get(topic);
-      if (!set) listeners.set(topic, (set = new Set()));
-      set.add(listener);
-      count++;
-      let active = true;
-      return () => {
-        if (!active) return;
-        active = false;
-        count--;
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(topic);
-      };
-    },
-    listenerCount: () => count,
-  };
-}
+export const createMemoryPubSub = createMemoryEventNotifier;

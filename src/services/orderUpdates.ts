@@ -1,143 +1,107 @@
 /**
  * The order subscriptions: `orderUpdated(orderId, afterEventId)` and `myOrderUpdates(afterEventId)`.
  *
- * Each is authorized once when it starts (the policy's order rules; the transport re-checks the token before every
- * event). Then, in this order: it listens on the pub/sub topics, reads what to replay from the stored order events,
- * and hands out a stream that yields the replay first and the live changes after it. Listening before reading is
- * what closes the gap at the seam; skipping every change at or below the last event already delivered for that
- * order closes the duplicate (the same change arriving on the buyer's and the seller's topic, or one that committed
- * between listening and reading and so is in the replay too).
+ * Starting one is authorized here (the policy's order rules) and answers a `OrderFeedSource`: which changes the
+ * subscriber follows (one order, or the orders of a buyer and of the seller they run), who it is, and what to replay
+ * first when it resumes. The subscription hub (src/subscriptions/hub.ts) serves every source from the one change
+ * feed of the instance: it reads each change once, executes each distinct operation once per change and viewer,
+ * and checks `mayReceive` for every subscriber and every change.
  *
- * Each payload is the order as of its event: status, `updatedAt` and `events` stop at that event, so subscribers
- * see every change once and in order even when several commit before one is delivered.
+ * Each payload is the order as of its event (`orderAsOf`): status, `updatedAt` and `events` stop at that event,
+ * so subscribers see every change once and in order even when several commit before one is delivered.
  */
-import { createLoaders } from '../../loaders/index.js';
-import { requireViewer } from '../auth/policy.js';
-import type { Context } from '../context.js';
+import type { Loaders } from '../../loaders/index.js';
+import { canSeeOrder, requireViewer } from '../auth/policy.js';
+import type { Context, Viewer } from '../context.js';
 import * as data from '../data/orders.js';
-import type { OrderRow } from '../db/schema.js';
+import type { OrderEventRow, OrderRow } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import { decodeEventId, decodeId } from '../ids.js';
-import { topics } from '../pubsub/index.js';
 import { assertOrderAccess, viewerSellerId } from './orders.js';
 
 /** An order at one of its events. */
-interface Position {
+export interface Position {
   orderId: number;
   eventId: number;
 }
 
+/** Which changes a subscription follows. */
+export type Route = { orderId: number } | { buyerId: number; sellerId: number | null };
+
+/**
+ * What a started order subscription is. graphql-js asks a subscription field for an async iterable, so it is one,
+ * but nothing iterates it: the hub reads its fields and serves it from the change feed.
+ */
+export class OrderFeedSource implements AsyncIterable<never> {
+  constructor(
+    readonly route: Route,
+    readonly viewer: Viewer,
+    /** The seller the viewer runs, if any (checked against each change's sellers). */
+    readonly sellerId: number | null,
+    /** The orders that changed after `afterEventId`, each at its latest event, oldest first; null when not resuming. */
+    readonly replay: (() => Promise<Position[]>) | null,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<never> {
+    return { next: async () => ({ value: undefined as never, done: true }) };
+  }
+}
+
 /** One order's changes after the subscription starts; with `afterEventId`, first the order as it is now, if it changed since. */
-export async function orderUpdates(ctx: Context, orderId: string, afterEventId?: string | null): Promise<AsyncIterableIterator<OrderRow>> {
+export async function orderUpdates(ctx: Context, orderId: string, afterEventId?: string | null): Promise<OrderFeedSource> {
   const key = decodeId('Order', orderId, 'orderId');
   const after = decodeAfter(afterEventId);
-  requireViewer(ctx.viewer);
+  const viewer = requireViewer(ctx.viewer);
   const order = await ctx.loaders.order.load(key);
   if (!order) throw new NotFoundError(`Order ${orderId} does not exist.`, 'orderId');
   await assertOrderAccess(ctx, order);
-  return orderStream(ctx, [topics.order(key)], async () => {
-    if (after === null) return [];
-    const last = (await data.eventsAfter(ctx.db, key, after)).at(-1);
+  const replay = async (): Promise<Position[]> => {
+    const last = (await data.eventsAfter(ctx.db, key, after!)).at(-1);
     return last ? [{ orderId: key, eventId: last.id }] : [];
-  });
+  };
+  return new OrderFeedSource({ orderId: key }, viewer, await viewerSellerId(ctx), after === null ? null : replay);
 }
 
 /**
  * Every change of the viewer's orders as buyer, and of the orders of the seller they run. With `afterEventId`,
  * first each of those orders that changed since, as it is now, in the order of its latest event.
  */
-export async function myOrderUpdates(ctx: Context, afterEventId?: string | null): Promise<AsyncIterableIterator<OrderRow>> {
+export async function myOrderUpdates(ctx: Context, afterEventId?: string | null): Promise<OrderFeedSource> {
   const viewer = requireViewer(ctx.viewer);
   const after = decodeAfter(afterEventId);
   const sellerId = await viewerSellerId(ctx);
-  const listen = [topics.buyer(viewer.id), ...(sellerId === null ? [] : [topics.seller(sellerId)])];
-  return orderStream(ctx, listen, async () =>
-    after === null
-      ? []
-      : (await data.changedOrdersAfter(ctx.db, after, viewer.id, sellerId)).map((r) => ({ orderId: r.orderId, eventId: r.lastEventId })),
-  );
+  const replay = async (): Promise<Position[]> =>
+    (await data.changedOrdersAfter(ctx.db, after!, viewer.id, sellerId)).map((r) => ({ orderId: r.orderId, eventId: r.lastEventId }));
+  return new OrderFeedSource({ buyerId: viewer.id, sellerId }, viewer, sellerId, after === null ? null : replay);
+}
+
+/** Whether a subscriber may receive a change: checked for every subscriber and every change, before anything is sent. */
+export function mayReceive(source: OrderFeedSource, change: data.CommittedEvent): boolean {
+  const { route } = source;
+  if ('orderId' in route) {
+    return route.orderId === change.orderId && canSeeOrder(source.viewer, change, change.sellerIds, source.sellerId);
+  }
+  return change.buyerId === route.buyerId || (route.sellerId !== null && change.sellerIds.includes(route.sellerId));
 }
 
 function decodeAfter(afterEventId: string | null | undefined): number | null {
   return afterEventId === undefined || afterEventId === null ? null : decodeEventId(afterEventId);
 }
 
-/**
- * Listens on `listen`, then reads `replay`, and returns an iterator over both. Not an async generator on purpose:
- * a generator waiting for the next change cannot be stopped until one arrives, so a client that leaves would keep
- * its listeners; `return()` here unsubscribes at once and ends a pending `next()`. One consumer at a time (graphql-js
- * and graphql-ws call `next()` only after the previous payload went out).
- */
-async function orderStream(ctx: Context, listen: string[], replay: () => Promise<Position[]>): Promise<AsyncIterableIterator<OrderRow>> {
-  const live: Position[] = [];
-  let wake: (() => void) | undefined;
-  let open = true;
-  const unsubscribes = listen.map((topic) =>
-    ctx.pubsub.subscribe(topic, (change) => {
-      live.push({ orderId: change.orderId, eventId: change.eventId });
-      wake?.();
-    }),
-  );
-  const close = () => {
-    if (!open) return;
-    open = false;
-    for (const unsubscribe of unsubscribes) unsubscribe();
-    live.length = 0;
-    wake?.();
-  };
-
-  let backlog: Position[];
-  try {
-    backlog = await replay();
-  } catch (err) {
-    close();
-    throw err;
-  }
-  /** The last event delivered (or replayed) per order: a change at or below it is a duplicate. */
-  const delivered = new Map<number, number>();
-  const done = (): IteratorReturnResult<undefined> => ({ value: undefined, done: true });
-
-  const iterator: AsyncIterableIterator<OrderRow> = {
-    async next() {
-      while (open) {
-        const position = backlog.length > 0 ? backlog.shift() : live.shift();
-        if (!position) {
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-          continue;
-        }
-        if (position.eventId <= (delivered.get(position.orderId) ?? 0)) continue;
-        delivered.set(position.orderId, position.eventId);
-        const order = await orderAsOf(ctx, position);
-        if (order && open) return { value: order, done: false };
-      }
-      return done();
-    },
-    async return() {
-      close();
-      return done();
-    },
-    async throw(err: unknown) {
-      close();
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  return iterator;
+/** An order as it was at one of its events: the row with that event's status and time, and its events up to it. */
+export interface OrderAsOf {
+  order: OrderRow;
+  events: OrderEventRow[];
 }
 
 /**
- * The order as it was at `eventId`, with fresh loaders for the payload's fields (a subscription lives long; cached
- * rows would go stale), and its `events` primed to end at that event.
+ * Reads the order as of `eventId` through `loaders` (two statements, batched with other orders read at once).
+ * Those rows never change once committed, so callers may keep the answer (the hub memoizes it per event).
  */
-async function orderAsOf(ctx: Context, { orderId, eventId }: Position): Promise<OrderRow | null> {
-  ctx.loaders = createLoaders(ctx.db);
-  const [order, events] = await Promise.all([ctx.loaders.order.load(orderId), ctx.loaders.orderEvents.load(orderId)]);
+export async function orderAsOf(loaders: Loaders, { orderId, eventId }: Position): Promise<OrderAsOf | null> {
+  const [order, events] = await Promise.all([loaders.order.load(orderId), loaders.orderEvents.load(orderId)]);
   const upTo = events.filter((e) => e.id <= eventId);
   const last = upTo.at(-1);
   if (!order || !last) return null;
-  ctx.loaders.orderEvents.clear(orderId).prime(orderId, upTo);
-  return { ...order, status: last.status, updatedAt: last.at };
+  return { order: { ...order, status: last.status, updatedAt: last.at }, events: upTo };
 }

@@ -1,25 +1,30 @@
 /**
- * The WebSocket half of /graphql: graphql-ws (the `graphql-transport-ws` subprotocol) over `ws`, on the HTTP
- * server and path Apollo serves, disposed in Apollo's `drainServer`. Thin on purpose (STYLE rule 13): it turns
- * `connection_init` into a viewer, admits each operation (guard.ts), builds its context with the same factory as
- * HTTP, and closes a socket with 4403 when its access token expires. The order logic is in
- * src/services/orderUpdates.ts.
+ * The WebSocket half of /graphql: `graphql-transport-ws` (graphql-ws's protocol) over `ws`, on the HTTP server and
+ * path Apollo serves, disposed in Apollo's `drainServer`. This file accepts sockets (the per-IP and total caps are
+ * applied at the handshake, before anything is allocated for them), keeps them alive with one sweep for all, and
+ * wires the change feed (feed.ts) to the hub (hub.ts); each socket's protocol is connection.ts.
  *
  * Close codes a client sees: 4403 a bad token at `connection_init`, or the token expired (resume with a fresh one
- * and `afterEventId`); 4408 no `connection_init` in time; 4406 not the graphql-transport-ws subprotocol;
- * 1001 the server is shutting down; 1009 a message over the size limit.
+ * and `afterEventId`); 4408 no `connection_init` in time; 4406 not the graphql-transport-ws subprotocol; 4400 a
+ * malformed message, a `connection_init` over its limit, or a subscription id over its length; 4401 a subscribe
+ * before the acknowledgement; 4409 a subscription id already in use; 1013 the socket stopped reading what it is
+ * sent, or the caller's bucket cannot pay for the connection (resume with `afterEventId`); 1001 the server is
+ * shutting down; 1009 a message over the size limit. A handshake over the per-IP cap is HTTP 429, over the total
+ * cap HTTP 503.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { CloseCode, type Context as WsContext } from 'graphql-ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import { createContext, type AppDeps } from '../context.js';
-import { UnauthenticatedError } from '../errors.js';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { AppDeps } from '../context.js';
+import * as orders from '../data/orders.js';
 import type { QueryLimits } from '../plugins/queryCost/index.js';
-import { admitOperation } from './guard.js';
-import { createExpiryTimers, openSession, type Session } from './session.js';
+import { Connection, type Shared } from './connection.js';
+import { createChangeFeed } from './feed.js';
+import { createHub, type Hub } from './hub.js';
+import { createExpiryTimers } from './session.js';
 
 export interface SubscriptionOptions {
   /** The query guard's limits, applied to subscriptions too. */
@@ -32,7 +37,7 @@ export interface SubscriptionOptions {
   path?: string;
   /**
    * How often the server pings each socket (a WebSocket ping frame, answered by the client's WebSocket itself);
-   * a socket that does not answer within the same time is terminated and everything it held is freed.
+   * a socket that has not answered by its next turn is terminated and everything it held is freed.
    * @default 12_000 // 12 seconds, graphql-ws's default
    */
   keepAliveMs?: number;
@@ -42,30 +47,46 @@ export interface SubscriptionOptions {
   maxPayloadBytes?: number;
 }
 
-/** What the server holds right now: the leak test asserts these return to zero, /metrics can export them. */
+/** What the server holds right now: the leak test asserts these return to zero, /metrics exports them. */
 export interface SubscriptionStats {
   /** Open WebSocket connections, acknowledged or not. */
   sockets: number;
   /** Acknowledged graphql-ws connections. */
   connections: number;
-  /** Operations started and not yet completed, across all connections. */
+  /** Operations started and not yet completed, across all connections (starting ones included). */
   subscriptions: number;
-  /** Pub/sub listeners registered by the whole process. */
+  /** Subscriptions registered with the change feed. */
   listeners: number;
   /** Token expiry timers armed. */
   expiryTimers: number;
+  /** Distinct (operation, payload variables, viewer) groups, each executed once per change. */
+  groups: number;
+  /** Selections executed for changes so far. */
+  executions: number;
+  /** `next` messages sent for changes so far. */
+  deliveries: number;
+  /** Sockets closed for not reading their messages. */
+  cutOff: number;
+  /** Statements the change feed has issued. */
+  feedReads: number;
 }
 
 export interface SubscriptionServer {
+  /** The fan-out itself (tests reach past the socket with it). */
+  readonly hub: Hub;
+  /** Starts the change feed (after the latest event committed now). */
+  start(): Promise<void>;
   stats(): SubscriptionStats;
+  /** Reads the committed changes now and resolves once they are handed to the sockets (tests). */
+  pull(): Promise<void>;
   /** Closes every socket (1001 Going away) and stops accepting. */
   dispose(): Promise<void>;
 }
 
-type ConnectionContext = WsContext<Record<string, unknown>, Extra & { session?: Session }>;
-
 /** After dispose has asked every socket to close, how long to wait for their close handshakes before cutting them. */
 const DISPOSE_GRACE_MS = 3_000;
+/** Keep-alive turns per period: each turn pings an eighth of the sockets, so 10,000 pings never go out at once. */
+const SLICES = 8;
 
 export function attachSubscriptions(
   httpServer: Server,
@@ -73,88 +94,138 @@ export function attachSubscriptions(
   deps: AppDeps,
   options: SubscriptionOptions,
 ): SubscriptionServer {
-  const { limits, formatError, production } = options;
+  const { limits, formatError } = options;
+  const path = options.path ?? '/graphql';
+  const ws = deps.config.websocket;
   const wss = new WebSocketServer({
-    server: httpServer,
-    path: options.path ?? '/graphql',
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
     maxPayload: options.maxPayloadBytes ?? 256 * 1024,
+    handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
   });
-  const connections = new Set<ConnectionContext>();
+  const formatErrors = (errors: readonly GraphQLError[]) => errors.map((e) => withoutHttp(formatError(e.toJSON(), e)));
+  const hub = createHub({ schema, deps, formatErrors });
+  const feed = createChangeFeed({
+    read: (after, limit) => orders.committedEventsAfter(deps.database, after, limit),
+    latest: () => orders.lastEventId(deps.database),
+    notifier: deps.pubsub,
+    deliver: (events) => hub.deliver(events),
+    onError: () => {}, // retried at the next notification or poll
+    pollMs: ws.pollMs,
+  });
   const timers = createExpiryTimers(deps.clock);
-  const { expired } = timers;
-  let seq = 0;
-  const forbid = (ctx: ConnectionContext) => ctx.extra.socket.close(CloseCode.Forbidden, 'Forbidden: the access token has expired');
+  const shared: Shared = {
+    schema, deps, limits, ws, hub, timers, formatErrors,
+    perUser: new Map(),
+    connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
+    cutOff: { count: 0 },
+  };
+  const connections = new Set<Connection>();
+  const perIp = new Map<string, number>();
+  let sockets = 0;
+  let accepting = true;
 
-  const format = (errors: readonly { toJSON(): GraphQLFormattedError }[]) =>
-    errors.map((error) => withoutHttp(formatError(error.toJSON(), error)));
+  function refuse(socket: Duplex, status: string, headers = ''): void {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n${headers}\r\n`);
+    socket.destroy();
+  }
 
-  const disposable = useServer<Record<string, unknown>, { session: Session }>(
-    {
-      schema,
-      isProd: production,
-      connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3_000,
-      // `connectionParams: { authorization: "Bearer <token>" }`; none is anonymous, a bad or expired one is 4403.
-      async onConnect(ctx) {
-        const session = await openSession(deps.auth.tokens, ctx.connectionParams?.authorization, ++seq);
-        if (!session) return false;
-        ctx.extra.session = session;
-        connections.add(ctx);
-        timers.arm(session, () => forbid(ctx));
-        return true;
-      },
-      async onSubscribe(ctx, _id, payload) {
-        const session = ctx.extra.session!;
-        if (expired(session)) {
-          forbid(ctx);
-          return [new UnauthenticatedError('The access token has expired.')];
-        }
-        return admitOperation({ schema, limits, rateLimiter: deps.rateLimiter }, payload, {
-          viewer: session.viewer,
-          request: { ip: ipOf(ctx, deps.config.trustProxy) },
-        });
-      },
-      context: (ctx, id) =>
-        createContext(deps, ctx.extra.session!.viewer, { ip: ipOf(ctx, deps.config.trustProxy), requestId: `ws-${ctx.extra.session!.seq}-${id}` }),
-      // Authorization holds per event: a token that expired since the last one closes the socket instead (a
-      // closing socket sends nothing, so the client resumes from the last event it did get).
-      onNext(ctx, _id, _payload, _args, result) {
-        if (expired(ctx.extra.session!)) {
-          forbid(ctx);
-          return;
-        }
-        if (result.errors) return { ...result, errors: format(result.errors) };
-      },
-      onError: (_ctx, _id, _payload, errors) => format(errors),
-      onClose(ctx) {
-        timers.disarm(ctx.extra.session);
-        connections.delete(ctx);
-      },
-    },
-    wss,
-    options.keepAliveMs ?? 12_000,
-  );
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== path) return refuse(socket, '404 Not Found');
+    if (!accepting) return refuse(socket, '503 Service Unavailable');
+    const ip = ipOf(req, deps.config.trustProxy);
+    if (sockets >= ws.maxConnections) return refuse(socket, '503 Service Unavailable', 'Retry-After: 5\r\n');
+    const held = perIp.get(ip) ?? 0;
+    if (held >= ws.maxConnectionsPerIp) return refuse(socket, '429 Too Many Requests', 'Retry-After: 5\r\n');
+    // Counted from the handshake until the TCP socket closes, whether the handshake completes or not.
+    sockets++;
+    perIp.set(ip, held + 1);
+    socket.once('close', () => {
+      sockets--;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    });
+    wss.handleUpgrade(req, socket, head, (socket) => accept(socket, ip));
+  }
+
+  function accept(socket: WebSocket, ip: string): void {
+    const conn = new Connection(socket, ip, shared);
+    connections.add(conn);
+    socket.on('message', (data: Buffer) => conn.onMessage(data));
+    socket.on('pong', () => (conn.alive = true));
+    socket.on('error', () => {}); // followed by 'close'
+    socket.once('close', () => {
+      connections.delete(conn);
+      conn.onClose();
+    });
+    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) conn.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+  }
+
+  let turn = 0;
+  const keepAlive = setInterval(() => {
+    const slice = turn++ % SLICES;
+    for (const conn of connections) {
+      if (conn.seq % SLICES !== slice || conn.socket.readyState !== WebSocket.OPEN) continue;
+      if (!conn.alive) {
+        conn.socket.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.socket.ping();
+    }
+  }, Math.max(1, Math.floor((options.keepAliveMs ?? 12_000) / SLICES)));
+  keepAlive.unref();
+
+  httpServer.on('upgrade', onUpgrade);
 
   return {
+    hub,
+    start: () => feed.start(),
+    pull: () => feed.pull(),
     stats() {
       let subscriptions = 0;
-      for (const ctx of connections) subscriptions += Object.keys(ctx.subscriptions).length;
+      let acked = 0;
+      for (const conn of connections) {
+        subscriptions += conn.subscriptions;
+        if (conn.acked) acked++;
+      }
+      const h = hub.stats();
       return {
-        sockets: wss.clients.size,
-        connections: connections.size,
+        sockets: connections.size,
+        connections: acked,
         subscriptions,
-        listeners: deps.pubsub.listenerCount(),
+        listeners: h.subscriptions,
         expiryTimers: timers.armed(),
+        groups: h.groups,
+        executions: h.executions,
+        deliveries: h.deliveries,
+        cutOff: shared.cutOff.count,
+        feedReads: feed.reads(),
       };
     },
     async dispose() {
+      accepting = false;
+      httpServer.off('upgrade', onUpgrade);
+      clearInterval(keepAlive);
+      await feed.stop();
+      const closed = [...connections].map(
+        (conn) => new Promise<void>((resolve) => {
+          if (conn.socket.readyState === WebSocket.CLOSED) return resolve();
+          conn.socket.once('close', () => resolve());
+          conn.close(1001, 'Going away');
+        }),
+      );
       // A client that never answers the close handshake would hold shutdown for ws's 30 s; cut it sooner.
       const cut = setTimeout(() => {
-        for (const socket of wss.clients) socket.terminate();
+        for (const conn of connections) conn.socket.terminate();
       }, DISPOSE_GRACE_MS);
       try {
-        await disposable.dispose();
+        await Promise.all(closed);
       } finally {
         clearTimeout(cut);
+        wss.close();
       }
     },
   };
@@ -174,10 +245,10 @@ export function drainSubscriptions(subscriptions: SubscriptionServer): ApolloSer
 }
 
 /** The caller's address, as fastify's `req.ip` has it: X-Forwarded-For's client entry only behind a trusted proxy. */
-function ipOf(ctx: ConnectionContext, trustProxy: boolean): string {
-  const forwarded = ctx.extra.request.headers['x-forwarded-for'];
+function ipOf(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
   if (trustProxy && typeof forwarded === 'string' && forwarded.trim()) return forwarded.split(',')[0]!.trim();
-  return ctx.extra.request.socket.remoteAddress ?? '';
+  return req.socket.remoteAddress ?? '';
 }
 
 /** Apollo strips `extensions.http` (status and headers for HTTP) before a client sees an error; so do we. */
