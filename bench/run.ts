@@ -131,7 +131,14 @@ try {
   // A fresh server for each size, so memory freed by the previous size cannot hide the next one's growth.
   for (const n of parts.has('fanout') ? subscribers : []) {
     log(`fan-out to ${n} subscribers…`);
-    const server = await startServer(catalog, 'production defaults', {});
+    // Every subscriber is the one demo seller from one address: the per-IP, per-user and total WebSocket caps are
+    // raised to fit the run (the defaults are WS_MAX_CONNECTIONS_PER_IP=100, WS_MAX_SUBSCRIPTIONS_PER_USER=500).
+    const cap = String(n + 100);
+    const server = await startServer(catalog, 'production defaults', {
+      WS_MAX_CONNECTIONS: cap,
+      WS_MAX_CONNECTIONS_PER_IP: cap,
+      WS_MAX_SUBSCRIPTIONS_PER_USER: cap,
+    });
     try {
       const r = await fanout(server, catalog.sellerProductIds[1]!, n, num('updates'), num('rate'));
       fanouts.push(r);

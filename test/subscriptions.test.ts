@@ -330,6 +330,7 @@ describe('resuming with afterEventId: no gap, no duplicate', () => {
       await subscriptions.pull();
       return source.replay!();
     });
+    await subscriptions.activate();
     const sent: any[] = [];
     const outlet = { send: (head: Buffer, tail: Buffer) => void sent.push(JSON.parse(Buffer.concat([head, tail]).toString())) };
     const document = parse(ORDER_UPDATED);

@@ -74,7 +74,7 @@ describe('connections', () => {
       for (const ws of sockets) ws.terminate();
     }
     await until(() => s.app.subscriptions.stats().sockets === 0, 'every socket freed');
-  }, 60_000);
+  }, 120_000);
 
   it('each connection spends WS_CONNECTION_COST from the caller’s bucket; an empty bucket closes it with 1013', async () => {
     const s = await startServer({ JWT_SECRET, RATE_LIMIT_ANON_MAX: '1000', MAX_QUERY_COST: '1000', WS_CONNECTION_COST: '400' });

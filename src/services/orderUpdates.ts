@@ -55,8 +55,9 @@ export async function orderUpdates(ctx: Context, orderId: string, afterEventId?:
   const order = await ctx.loaders.order.load(key);
   if (!order) throw new NotFoundError(`Order ${orderId} does not exist.`, 'orderId');
   await assertOrderAccess(ctx, order);
+  const { db } = ctx; // the replay outlives the start's context: keep only the database, not its loaders
   const replay = async (): Promise<Position[]> => {
-    const last = (await data.eventsAfter(ctx.db, key, after!)).at(-1);
+    const last = (await data.eventsAfter(db, key, after!)).at(-1);
     return last ? [{ orderId: key, eventId: last.id }] : [];
   };
   return new OrderFeedSource({ orderId: key }, viewer, await viewerSellerId(ctx), after === null ? null : replay);
@@ -70,8 +71,9 @@ export async function myOrderUpdates(ctx: Context, afterEventId?: string | null)
   const viewer = requireViewer(ctx.viewer);
   const after = decodeAfter(afterEventId);
   const sellerId = await viewerSellerId(ctx);
+  const { db } = ctx;
   const replay = async (): Promise<Position[]> =>
-    (await data.changedOrdersAfter(ctx.db, after!, viewer.id, sellerId)).map((r) => ({ orderId: r.orderId, eventId: r.lastEventId }));
+    (await data.changedOrdersAfter(db, after!, viewer.id, sellerId)).map((r) => ({ orderId: r.orderId, eventId: r.lastEventId }));
   return new OrderFeedSource({ buyerId: viewer.id, sellerId }, viewer, sellerId, after === null ? null : replay);
 }
 

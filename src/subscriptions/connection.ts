@@ -32,6 +32,8 @@ export interface Shared {
   /** Subscriptions open per user (`user:<id>`) or anonymous IP (`ip:<ip>`), over every connection. */
   perUser: Map<string, number>;
   formatErrors(errors: readonly GraphQLError[]): unknown[];
+  /** Makes the change feed read before the first subscriber is registered. */
+  activate(): Promise<void>;
   connectionInitWaitTimeoutMs: number;
   /** Connections cut off for not reading (back-pressure). */
   cutOff: { count: number };
@@ -192,6 +194,8 @@ export class Connection implements Outlet {
       this.write({ id, type: MessageType.Next, payload: result.errors ? { ...result, errors: formatErrors(result.errors) } : result });
       return this.write({ id, type: MessageType.Complete });
     }
+    await this.shared.activate();
+    if (!wanted()) return;
     const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     const operation = getOperationAST(admittedArgs.document, admittedArgs.operationName)!;
     const admitted = { ...admittedArgs, query: payload.query, operation, operationName: admittedArgs.operationName ?? undefined,

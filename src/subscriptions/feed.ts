@@ -6,6 +6,10 @@
  *
  * Reads never overlap and their events are handed on in id order, each batch only after the previous one was
  * handled: the order subscribers see is the commit order (event ids are assigned in commit order).
+ *
+ * With no subscriber the feed is idle and reads nothing (no statement a second on a server nobody watches). The
+ * first subscriber activates it: it moves its cursor to the latest committed event, then the subscriber is
+ * registered, so a subscriber never receives a change committed before it started to subscribe.
  */
 import type { CommittedEvent } from '../data/orders.js';
 import type { EventNotifier } from '../stores/events.js';
@@ -36,6 +40,10 @@ export interface ChangeFeed {
   cursor(): number;
   /** Reads now (coalesced with a read in progress). Resolves when the feed has caught up. */
   pull(): Promise<void>;
+  /** Resolves once the feed is reading (at once when it already is); called before a subscriber is registered. */
+  activate(): Promise<void>;
+  /** No subscriber left: stop reading until the next `activate()`. */
+  idle(): void;
   /** Statements the feed has issued (reads), for the tests and /metrics. */
   reads(): number;
 }
@@ -49,6 +57,8 @@ export function createChangeFeed(options: FeedOptions): ChangeFeed {
   /** The highest event id a notification named: a read that ends below it reads again. */
   let notified = 0;
   let stopped = false;
+  let active = false;
+  let activating: Promise<void> | null = null;
   let poll: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
 
@@ -67,7 +77,7 @@ export function createChangeFeed(options: FeedOptions): ChangeFeed {
 
   /** `force`: read again after a read in progress (a poll, a caller); a notification only needs `notified`. */
   function pull(force = true): Promise<void> {
-    if (stopped) return Promise.resolve();
+    if (stopped || !active) return Promise.resolve();
     if (running) {
       if (force) again = true;
       return running;
@@ -82,7 +92,6 @@ export function createChangeFeed(options: FeedOptions): ChangeFeed {
 
   return {
     async start() {
-      cursor = await options.latest();
       unlisten = await options.notifier.listen((eventId) => {
         if (eventId > notified) notified = eventId;
         if (eventId > cursor) void pull(false);
@@ -97,7 +106,22 @@ export function createChangeFeed(options: FeedOptions): ChangeFeed {
       await running;
     },
     cursor: () => cursor,
-    pull,
+    pull: () => pull(),
+    activate() {
+      if (active || stopped) return Promise.resolve();
+      activating ??= (async () => {
+        await running; // a read still handing on events from before
+        cursor = Math.max(cursor, await options.latest());
+        reads++;
+        active = true;
+      })().finally(() => {
+        activating = null;
+      });
+      return activating;
+    },
+    idle() {
+      active = false;
+    },
     reads: () => reads,
   };
 }

@@ -67,6 +67,8 @@ export interface HubOptions {
   formatErrors(errors: readonly GraphQLError[]): unknown[];
   /** Executions and orders-as-of kept for reuse (replays, a burst of changes). @default 2_000 */
   memoEntries?: number;
+  /** Called when the last subscriber leaves (the feed goes idle). */
+  onEmpty?: () => void;
 }
 
 export interface HubStats {
@@ -78,7 +80,7 @@ export interface HubStats {
   deliveries: number;
 }
 
-export function createHub({ schema, deps, formatErrors, memoEntries = 2_000 }: HubOptions) {
+export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onEmpty }: HubOptions) {
   const groups = new Map<string, Group>();
   const byOrder = new Map<number, Set<Member>>();
   const byBuyer = new Map<number, Set<Member>>();
@@ -208,6 +210,7 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000 }: H
         if (set.size === 0) index.delete(id);
       }
       if (--member.group.members === 0) groups.delete(member.group.key);
+      if (members === 0) onEmpty?.();
     },
 
     /** The change feed's batch, in commit order: each change reaches its subscribers before the next is read. */

@@ -79,6 +79,8 @@ export interface SubscriptionServer {
   stats(): SubscriptionStats;
   /** Reads the committed changes now and resolves once they are handed to the sockets (tests). */
   pull(): Promise<void>;
+  /** Makes the change feed read (it idles without subscribers); resolves once it does (tests using `hub` directly). */
+  activate(): Promise<void>;
   /** Closes every socket (1001 Going away) and stops accepting. */
   dispose(): Promise<void>;
 }
@@ -105,7 +107,7 @@ export function attachSubscriptions(
     handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
   });
   const formatErrors = (errors: readonly GraphQLError[]) => errors.map((e) => withoutHttp(formatError(e.toJSON(), e)));
-  const hub = createHub({ schema, deps, formatErrors });
+  const hub = createHub({ schema, deps, formatErrors, onEmpty: () => feed.idle() });
   const feed = createChangeFeed({
     read: (after, limit) => orders.committedEventsAfter(deps.database, after, limit),
     latest: () => orders.lastEventId(deps.database),
@@ -117,6 +119,7 @@ export function attachSubscriptions(
   const timers = createExpiryTimers(deps.clock);
   const shared: Shared = {
     schema, deps, limits, ws, hub, timers, formatErrors,
+    activate: () => feed.activate(),
     perUser: new Map(),
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,
     cutOff: { count: 0 },
@@ -184,6 +187,7 @@ export function attachSubscriptions(
     hub,
     start: () => feed.start(),
     pull: () => feed.pull(),
+    activate: () => feed.activate(),
     stats() {
       let subscriptions = 0;
       let acked = 0;
