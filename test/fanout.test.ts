@@ -30,8 +30,8 @@ afterEach(async () => {
 });
 
 async function stockedProduct(target: TestServer): Promise<string> {
-  const id = target.database.sqlite.prepare('select id from products where seller_id = 1 order by id limit 1').pluck().get();
-  target.database.sqlite.prepare('update products set stock = 100000 where id = ?').run(id);
+  const id = await target.sql.value('select id from products where seller_id = 1 order by id limit 1');
+  await target.sql.run('update products set stock = 100000 where id = ?', id);
   return `prd_${id}`;
 }
 
