@@ -68,7 +68,12 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     options.onStatement?.();
   };
 
+  let closed = false;
+  /** The same words as SQLite's driver: a statement on a closed database is a programming error, not an outage. */
+  const notOpen = () => new Error('database connection is not open');
+
   async function execute(client: pg.Pool | pg.PoolClient, st: Statement<unknown>, params: readonly Param[] = []) {
+    if (closed) throw notOpen();
     const { name, text } = prepared(st);
     count();
     try {
@@ -94,6 +99,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   });
 
   async function transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    if (closed) throw notOpen();
     const client = await connect(pool);
     let broken: Error | undefined;
     try {
@@ -138,13 +144,19 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     transaction,
     withSetupLock,
     async ping() {
+      if (closed) throw notOpen();
       try {
         await pool.query('SELECT 1');
       } catch (err) {
         throw translate(err);
       }
     },
-    close: () => pool.end(),
+    /** Waits for checked-out connections to come back, then ends them; a second call does nothing. */
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
   };
 
   if (options.migrate ?? true) {
