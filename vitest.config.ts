@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
@@ -13,7 +13,14 @@ export default defineConfig({
     // Generous: six suites share two cores during development, and a scrypt-heavy test takes 20 s under load.
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // Two cores: more workers only fight over them.
+    // Two cores: more workers only fight over them (the limit holds across both projects).
     maxWorkers: 2,
+    // The whole suite runs twice, once per engine: `npx vitest run --project sqlite` (or postgres) runs one.
+    // test/postgres/ holds what only PostgreSQL has (its engine, real parallel transactions, instances racing to
+    // migrate); the postgres project's globalSetup starts a private PostgreSQL for the run.
+    projects: [
+      { extends: true, test: { name: 'sqlite', exclude: [...configDefaults.exclude, 'test/postgres/**'] } },
+      { extends: true, test: { name: 'postgres' } },
+    ],
   },
 });

@@ -4,7 +4,7 @@
  */
 import { isEmpty, seedDatabase } from '../seed/seed.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
-import { openDatabase } from './db/index.js';
+import { openDatabase, setupExclusively } from './db/index.js';
 import { createApp } from './server.js';
 
 function readConfig(): Config {
@@ -23,11 +23,15 @@ const app = await createApp(config, database);
 const log = app.fastify.log;
 
 if (config.jwtSecretGenerated) log.warn('JWT_SECRET is not set: using a random secret; tokens will not survive a restart');
-if (config.seedProducts > 0 && (await isEmpty(database))) {
-  log.info({ products: config.seedProducts, engine: database.dialect }, 'empty database: seeding the demo catalog');
-  const started = Date.now();
-  const summary = await seedDatabase(database, { products: config.seedProducts });
-  log.info({ ...summary, seconds: (Date.now() - started) / 1000 }, 'seeded');
+if (config.seedProducts > 0) {
+  // Checked and seeded under the setup lock: of several instances starting on one empty database, one seeds.
+  await setupExclusively(database, async () => {
+    if (!(await isEmpty(database))) return;
+    log.info({ products: config.seedProducts, engine: database.dialect }, 'empty database: seeding the demo catalog');
+    const started = Date.now();
+    const summary = await seedDatabase(database, { products: config.seedProducts });
+    log.info({ ...summary, seconds: (Date.now() - started) / 1000 }, 'seeded');
+  });
 }
 
 const url = await app.listen();

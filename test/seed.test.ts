@@ -3,16 +3,13 @@
  * accounts work. Two fresh databases seeded with the same options must hold the same rows.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../src/auth/password.js';
 import { countProducts } from '../src/data/products.js';
 import { TABLES } from '../src/data/maintenance.js';
 import { getTableName } from 'drizzle-orm';
 import { openDatabase, type Engine } from '../src/db/index.js';
-import { sqlOn } from './helpers/db.js';
+import { emptyDatabase, sqlOn, type Disposable } from './helpers/db.js';
 import { DEMO_PASSWORD, isEmpty, resetDatabase, seedDatabase, type SeedSummary } from '../seed/seed.js';
 
 const PRODUCTS = 600;
@@ -34,16 +31,17 @@ async function digest(database: Engine, query: string): Promise<string> {
 
 const count = (database: Engine, query: string): Promise<number> => sqlOn(database).value<number>(query);
 
-let dir: string;
+let dirs: Disposable<string>[] = []; // the two databases, dropped at the end
 let a: Engine;
 let b: Engine;
 let summaryA: SeedSummary;
 let summaryB: SeedSummary;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bazaar-seed-'));
-  a = await openDatabase(join(dir, 'a.db'));
-  b = await openDatabase(join(dir, 'b.db'));
+  // Two fresh databases on this test project's engine (SQLite files, or PostgreSQL databases).
+  dirs = [await emptyDatabase(), await emptyDatabase()];
+  a = await openDatabase(dirs[0]!.value);
+  b = await openDatabase(dirs[1]!.value);
   expect(await isEmpty(a)).toBe(true);
   summaryA = await seedDatabase(a, { products: PRODUCTS });
   summaryB = await seedDatabase(b, { products: PRODUCTS });
@@ -52,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.close();
   await b?.close();
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of dirs) await d.dispose();
 });
 
 describe('seed', () => {

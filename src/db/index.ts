@@ -4,6 +4,7 @@
  * and ready; nothing above `src/data` needs to know which.
  */
 import type { Engine } from './engine.js';
+import type { PostgresEngine } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
 export type { Dialect, Engine, Param, Queryable, SqlStats, Statement } from './engine.js';
@@ -21,4 +22,13 @@ export async function openDatabase(url: string): Promise<Engine> {
 async function openPostgresEngine(url: string): Promise<Engine> {
   const { openPostgres } = await import('./postgres.js');
   return openPostgres(url);
+}
+
+/**
+ * Runs `fn` (the first seed of an empty database) in one instance at a time. PostgreSQL: under the same advisory
+ * lock as the migrations, so instances that start together seed once while the others wait, then find the
+ * database full. SQLite: one process owns the file, so `fn` just runs.
+ */
+export function setupExclusively<T>(engine: Engine, fn: () => Promise<T>): Promise<T> {
+  return 'withSetupLock' in engine ? (engine as PostgresEngine).withSetupLock(fn) : fn();
 }

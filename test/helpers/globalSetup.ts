@@ -1,9 +1,11 @@
 /**
  * Seeds one small catalog per test run into a template; every test server starts from a fresh database made from
  * it (test/helpers/db.ts), so each gets its own data without paying for seeding (and the demo accounts' scrypt
- * hashes) again.
+ * hashes) again. Runs once per test project: the `postgres` project first starts a private PostgreSQL
+ * (tools/services/postgres.ts), stopped and deleted when the run ends.
  */
 import type { TestProject } from 'vitest/node';
+import { startPostgres } from '../../tools/services/postgres.js';
 import { createTemplate } from './db.js';
 
 export { TEMPLATE_PRODUCTS } from './db.js';
@@ -11,11 +13,27 @@ export { TEMPLATE_PRODUCTS } from './db.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDb: string;
+    /** The private PostgreSQL server's maintenance database in the `postgres` project; '' on SQLite. */
+    postgresUrl: string;
   }
 }
 
 export default async function setup(project: TestProject) {
-  const template = await createTemplate();
-  project.provide('templateDb', template.value);
-  return () => template.dispose();
+  if (project.name !== 'postgres') {
+    const template = await createTemplate();
+    project.provide('templateDb', template.value);
+    project.provide('postgresUrl', '');
+    return () => template.dispose();
+  }
+  const server = await startPostgres();
+  try {
+    const template = await createTemplate(server.url);
+    project.provide('templateDb', template.value);
+    project.provide('postgresUrl', server.url);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  // Stopping the server drops every database on it, the template included.
+  return () => server.stop();
 }

@@ -20,6 +20,8 @@ export interface TestServer {
   url: string;
   app: App;
   database: Engine;
+  /** The server's DATABASE_URL: another engine (another instance) may open it too. */
+  databaseUrl: string;
   /** Raw SQL on the server's database (fixtures and checks). */
   sql: Sql;
   gql<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
@@ -69,6 +71,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     url,
     app,
     database,
+    databaseUrl: config.databaseUrl,
     sql: sqlOn(database),
     close,
     async gql(query, variables, headers = {}) {

@@ -1,37 +1,26 @@
 /**
- * The PostgreSQL engine on a real, private PostgreSQL (tools/services/postgres.ts): migrations, placeholders,
- * named prepared statements, number parsing, typed errors, transactions, the setup lock, and index-served keyset
- * orders and search.
+ * The PostgreSQL engine on the test run's private PostgreSQL (tools/services/postgres.ts): migrations,
+ * placeholders, named prepared statements, number parsing, typed errors, transactions, the setup lock, and
+ * index-served keyset orders and search.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statement } from '../src/db/engine.js';
-import { DatabaseUnavailable, UniqueViolation } from '../src/db/errors.js';
-import { openPostgres, toNumbered, type PostgresEngine } from '../src/db/postgres.js';
-import { freePort } from '../tools/childServer.js';
-import { startPostgres, type PostgresServer } from '../tools/services/postgres.js';
+import { statement } from '../../src/db/engine.js';
+import { DatabaseUnavailable, UniqueViolation } from '../../src/db/errors.js';
+import { openPostgres, toNumbered, type PostgresEngine } from '../../src/db/postgres.js';
+import { freePort } from '../../tools/childServer.js';
+import { emptyDatabase } from '../helpers/db.js';
 
-let server: PostgresServer;
-let admin: pg.Client;
-let n = 0;
-
-/** A fresh, empty database on the shared server. */
-async function createDatabase(): Promise<string> {
-  const name = `engine_test_${++n}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  return server.urlFor(name);
-}
-
-beforeAll(async () => {
-  server = await startPostgres();
-  admin = new pg.Client(server.url);
-  await admin.connect();
-}, 60_000);
-
+const disposers: (() => Promise<void>)[] = [];
 afterAll(async () => {
-  await admin?.end();
-  await server?.stop();
+  for (const dispose of disposers) await dispose();
 });
+
+/** A fresh, empty database on the run's server, dropped at the end of the file. */
+async function createDatabase(): Promise<string> {
+  const db = await emptyDatabase();
+  disposers.push(db.dispose);
+  return db.value;
+}
 
 describe('toNumbered', () => {
   it('numbers placeholders outside literals, identifiers and comments', () => {
