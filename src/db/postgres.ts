@@ -20,7 +20,11 @@ import { DatabaseUnavailable, UniqueViolation } from './errors.js';
 export interface PostgresOptions {
   /** Connections in the pool. @default 10 */
   max?: number;
-  /** How long a statement waits for a free connection (or a new one) before `DatabaseUnavailable`. @default 10_000 ms */
+  /**
+   * How long a statement waits for a pooled connection (a free one, or a new one being opened) before
+   * `DatabaseUnavailable`. Generous: under a burst, requests queue for the pool's connections; a refused connection
+   * fails at once anyway. @default 30_000 ms
+   */
   connectionTimeoutMillis?: number;
   /** Apply pending migrations (under the setup lock) before resolving. @default true */
   migrate?: boolean;
@@ -56,7 +60,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 30_000,
     types,
   });
   // An idle connection that the server drops (restart, failover) is reported here; the next query reconnects.
@@ -102,13 +106,17 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     if (closed) throw notOpen();
     const client = await connect(pool);
     let broken: Error | undefined;
+    // BEGIN, COMMIT and ROLLBACK are counted as statements, as the SQLite engine counts its own.
     try {
+      count();
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       const result = await fn(on(client));
+      count();
       await client.query('COMMIT');
       return result;
     } catch (err) {
       try {
+        count();
         await client.query('ROLLBACK');
       } catch (rollbackErr) {
         broken = rollbackErr as Error; // the connection is gone: the pool must not hand it out again

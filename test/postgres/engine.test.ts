@@ -80,9 +80,11 @@ describe('openPostgres', () => {
   it('commits a transaction that resolves and rolls back one that throws', async () => {
     const countUsers = statement<{ n: number }>('test_count_users', 'SELECT count(*) AS n FROM users');
     const before = (await engine.get(countUsers))!.n;
+    const statements = engine.stats.statements;
     await engine.transaction(async (tx) => {
       await tx.run(insertUser, ['Meera', 'meera@example.com', 3]);
     });
+    expect(engine.stats.statements - statements).toBe(3); // BEGIN, INSERT, COMMIT: counted as SQLite counts them
     const failed = await engine
       .transaction(async (tx) => {
         await tx.run(insertUser, ['Kabir', 'kabir@example.com', 4]);
