@@ -31,9 +31,11 @@ import { registerRequestLog } from './observability/requestLog.js';
 import { createMemoryPubSub } from './pubsub/index.js';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createDocumentAnalyzer } from './cache/document.js';
+import { createDocumentStore } from './cache/documentStore.js';
 import { createMemoryCacheStore } from './cache/store.js';
 import { graphqlRoute } from './http/graphqlRoute.js';
 import { cachePolicyPlugins } from './plugins/cachePolicy/index.js';
+import { graphqlErrorHandler } from './http/graphqlRefusals.js';
 import { entityTagPlugin } from './plugins/responseCache/index.js';
 import { httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
 import { createRateLimiter } from './plugins/rateLimit/index.js';
@@ -130,6 +132,8 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     // (src/graphql/executor.ts); off, with graphql-js's stock executor.
     ...(config.optimizations && config.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     persistedQueries: { cache: apq },
+    // Parsed and validated documents by sha256, bounded by the bytes they really hold (src/cache/documentStore.ts).
+    documentStore: createDocumentStore(),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !production,
     formatError,
@@ -154,6 +158,8 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     ...httpBatchHooks(limits.batch),
+    // Unreadable JSON and bodies over the limit answer in GraphQL's error shape (src/http/graphqlRefusals.ts).
+    errorHandler: graphqlErrorHandler,
     handler: graphqlRoute(
       apollo,
       deps,

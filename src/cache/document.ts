@@ -1,10 +1,12 @@
 /**
- * What the cache needs to know about a query before running it, computed once per distinct query text: its
+ * What the cache needs to know about a query before running it, computed once per distinct query text (memoized in
+ * an LRU bounded by bytes: long texts are keyed by their sha256, so the memo never holds a client's text whole): its
  * normalized hash (printed, so whitespace and comments don't matter), whether it is a cacheable read, and its scope.
  * Scope is PRIVATE when any field it selects, or any type it reaches, is hinted `@cacheControl(scope: PRIVATE)` in
  * the SDL; the dynamic policy Apollo computes while executing is checked again before a response is stored.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import {
   getNamedType,
   isAbstractType,
@@ -29,17 +31,27 @@ export interface DocumentInfo {
   scope: Scope;
 }
 
-export function createDocumentAnalyzer(schema: GraphQLSchema, maxEntries = 2000) {
-  const memo = new Map<string, DocumentInfo | null>();
+/** Operation name and text up to this many characters key the memo as they are; longer ones by their sha256. */
+const TEXT_KEY_MAX = 2048;
+
+/**
+ * @param maxBytes bound on the memo: its keys (at most TEXT_KEY_MAX characters, UTF-16) and results.
+ * @default 4 MiB
+ */
+export function createDocumentAnalyzer(schema: GraphQLSchema, maxBytes = 4 * 1024 * 1024) {
+  const memo = new LRUCache<string, { info: DocumentInfo | null }>({
+    maxSize: maxBytes,
+    sizeCalculation: (_value, key) => key.length * 2 + 200,
+  });
   return (query: string, operationName: string | undefined): DocumentInfo | null => {
-    const memoKey = `${operationName ?? ''}\n${query}`;
-    let info = memo.get(memoKey);
-    if (info === undefined) {
-      info = analyze(schema, query, operationName);
-      if (memo.size >= maxEntries) memo.delete(memo.keys().next().value!);
-      memo.set(memoKey, info);
+    const whole = `${operationName ?? ''}\n${query}`;
+    const memoKey = whole.length <= TEXT_KEY_MAX ? whole : `#${createHash('sha256').update(whole).digest('base64url')}`;
+    let entry = memo.get(memoKey);
+    if (entry === undefined) {
+      entry = { info: analyze(schema, query, operationName) };
+      memo.set(memoKey, entry);
     }
-    return info;
+    return entry.info;
   };
 }
 

@@ -56,3 +56,11 @@ export function isCsrfSafe(req: FastifyRequest): boolean {
 function isObject(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The document texts a request carries, before anything parses them: a GET's `query`, a POST's, or each of a batch's. */
+export function documentTexts(req: FastifyRequest): string[] {
+  const textOf = (v: unknown) => (isObject(v) && typeof v.query === 'string' ? [v.query] : []);
+  if (req.method === 'GET') return textOf(req.query);
+  if (Array.isArray(req.body)) return req.body.flatMap(textOf);
+  return textOf(req.body);
+}

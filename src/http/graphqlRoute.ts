@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { LRUCache } from 'lru-cache';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
 import type { DocumentInfo } from '../cache/document.js';
@@ -20,7 +21,9 @@ import { RateLimitedError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ThrottleStatus } from '../plugins/rateLimit/index.js';
 import { factsOf, linkContext, operationNameOf, recordOperation } from '../observability/requestFacts.js';
-import { isCsrfSafe, readOperation } from './graphqlRequest.js';
+import { admitDocuments, FREE_DOCUMENT_CHARS } from '../plugins/queryCost/documentPrice.js';
+import { documentTexts, isCsrfSafe, readOperation } from './graphqlRequest.js';
+import { requestRefusal, sendRefusal } from './graphqlRefusals.js';
 
 export interface ResponseCacheRoute {
   store: ResponseCacheStore;
@@ -34,8 +37,13 @@ export interface ResponseCacheRoute {
 type XCache = 'HIT' | 'MISS' | 'BYPASS';
 const viewers = new WeakMap<FastifyRequest, Viewer | null>();
 
-/** How many request shapes keep their computed cache key (a repeated request then skips canonical JSON and sha256). */
-const KEY_MEMO_ENTRIES = 10_000;
+/**
+ * The cache-key memo: a repeated request skips canonical JSON and sha256. Bounded by bytes, and only requests
+ * whose memo key (document hash, operation name, scope, variables as sent) is short are memoized: a large variable
+ * is hashed every time rather than kept.
+ */
+const KEY_MEMO_BYTES = 4 * 1024 * 1024;
+const KEY_MEMO_MAX_CHARS = 2048;
 
 export function graphqlRoute(
   apollo: ApolloServer<Context>,
@@ -45,22 +53,20 @@ export function graphqlRoute(
 ): RouteHandlerMethod {
   const flights = createSingleFlight<HTTPGraphQLResponse | null>();
   const counted = { hit: metrics.responseCache.labels({ result: 'hit' }), miss: metrics.responseCache.labels({ result: 'miss' }) };
-  const keys = new Map<string, string>();
+  const keys = new LRUCache<string, string>({ maxSize: KEY_MEMO_BYTES, sizeCalculation: (key, memo) => (memo.length + key.length) * 2 + 100 });
 
   /**
    * `cacheKey`, memoized on the request as sent: the same document analysis, operation name, variables (their JSON
-   * as received, so another key order is another memo entry for the same canonical key) and scope.
+   * as received, so another key order is another memo entry for the same canonical key) and scope. `remember`
+   * fills the memo: called once the request was admitted (its cost charged), so refused requests leave nothing.
    */
-  const keyFor = (doc: DocumentInfo, operationName: string | undefined, variables: unknown, viewer: Viewer | null): string => {
+  const keyFor = (doc: DocumentInfo, operationName: string | undefined, variables: unknown, viewer: Viewer | null) => {
     const scope = doc.scope === 'PRIVATE' ? `user:${viewer?.id ?? 'anonymous'}` : 'public';
-    const memo = `${doc.hash}\n${operationName ?? ''}\n${scope}\n${variables === undefined ? '' : JSON.stringify(variables)}`;
-    let key = keys.get(memo);
-    if (key === undefined) {
-      key = cacheKey(doc, operationName, variables, viewer);
-      if (keys.size >= KEY_MEMO_ENTRIES) keys.clear();
-      keys.set(memo, key);
-    }
-    return key;
+    const whole = `${doc.hash}\n${operationName ?? ''}\n${scope}\n${variables === undefined ? '' : JSON.stringify(variables)}`;
+    const memo = whole.length <= KEY_MEMO_MAX_CHARS ? whole : undefined;
+    const known = memo === undefined ? undefined : keys.get(memo);
+    const key = known ?? cacheKey(doc, operationName, variables, viewer);
+    return { key, remember: () => void (memo !== undefined && known === undefined && keys.set(memo, key)) };
   };
 
   /** Builds the request's context; a bad token is UNAUTHENTICATED (401) from here, before parsing. */
@@ -94,7 +100,14 @@ export function graphqlRoute(
     return chunks.join('');
   }
 
-  async function serveHit(req: FastifyRequest, reply: FastifyReply, entry: CacheEntry, viewer: Viewer | null, operation: string) {
+  async function serveHit(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    entry: CacheEntry,
+    viewer: Viewer | null,
+    operation: string,
+    onAdmitted: () => void,
+  ) {
     const caller = { viewer, request: { ip: req.ip } };
     const facts = factsOf(req);
     recordOperation(facts, operation);
@@ -104,14 +117,9 @@ export function graphqlRoute(
       throttleStatus = await deps.rateLimiter.refund(caller, entry.requestedCost - entry.actualCost);
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
-      const { http, ...extensions } = err.extensions as { http: { status: number; headers: Map<string, string> } };
-      for (const [k, v] of http.headers) void reply.header(k, v);
-      const refused = costExtension(entry.requestedCost, 0, await deps.rateLimiter.status(caller));
-      return reply
-        .code(429)
-        .header('x-cache', 'BYPASS')
-        .send({ errors: [{ message: err.message, extensions }], extensions: { cost: refused } });
+      return refuse(reply, err, costExtension(entry.requestedCost, 0, await deps.rateLimiter.status(caller)));
     }
+    onAdmitted();
     const now = deps.clock();
     const cost = costExtension(entry.requestedCost, entry.actualCost, throttleStatus);
     facts.cost = { requested: entry.requestedCost, actual: entry.actualCost };
@@ -123,6 +131,16 @@ export function graphqlRoute(
     if (entry.scope === 'PUBLIC') void reply.header('cache-tag', entry.tags.join(','));
     counted.hit.inc();
     return `{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`;
+  }
+
+  /** A 429 in GraphQL's shape, with `Retry-After`, and `extensions.cost` when the operation was costed. */
+  function refuse(reply: FastifyReply, err: RateLimitedError, cost?: ReturnType<typeof costExtension>) {
+    const { http, ...extensions } = err.extensions as { http: { status: number; headers: Map<string, string> } };
+    for (const [k, v] of http.headers) void reply.header(k, v);
+    return reply
+      .code(429)
+      .header('x-cache', 'BYPASS')
+      .send({ errors: [{ message: err.message, extensions }], ...(cost && { extensions: { cost } }) });
   }
 
   /** The contract's `extensions.cost`, as the query-cost plugin reports it on executed operations. */
@@ -141,8 +159,37 @@ export function graphqlRoute(
     return res;
   }
 
+  /** The request's caller, authenticated once (a bad token leaves it to Apollo, which answers 401). */
+  async function viewerOf(req: FastifyRequest): Promise<{ viewer: Viewer | null } | null> {
+    if (viewers.has(req)) return { viewer: viewers.get(req)! };
+    try {
+      const header = req.headers.authorization;
+      const viewer = header ? await authenticate(deps.auth.tokens, header) : null; // no header: anonymous, without a wait
+      viewers.set(req, viewer);
+      return { viewer };
+    } catch {
+      return null;
+    }
+  }
+
   return async (req, reply) => {
-    const op = cache && req.method !== 'OPTIONS' ? readOperation(req) : null;
+    if (req.method === 'OPTIONS') return send(reply, await execute(req), 'BYPASS');
+    const refusal = requestRefusal(req);
+    if (refusal) return sendRefusal(reply, refusal);
+    // Admission, before anything parses the request's documents: their price by size (documentPrice.ts).
+    const texts = documentTexts(req);
+    if (texts.some((t) => t.length > FREE_DOCUMENT_CHARS)) {
+      const caller = await viewerOf(req);
+      if (!caller) return send(reply, await execute(req), 'BYPASS'); // Apollo answers the bad token with 401
+      try {
+        await admitDocuments(deps.rateLimiter, { viewer: caller.viewer, request: { ip: req.ip } }, texts);
+      } catch (err) {
+        if (!(err instanceof RateLimitedError)) throw err;
+        return refuse(reply, err);
+      }
+    }
+
+    const op = cache ? readOperation(req) : null;
     if (!cache || !op || !isCsrfSafe(req)) return send(reply, await execute(req), 'BYPASS');
     const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
     const doc = query === undefined ? null : cache.analyze(query, op.operationName);
@@ -152,30 +199,29 @@ export function graphqlRoute(
     if (op.query !== undefined && op.persistedHash !== undefined && !(await persist(cache.apq, op.query, op.persistedHash))) {
       return send(reply, await execute(req), 'BYPASS');
     }
-    let viewer: Viewer | null;
-    try {
-      const header = req.headers.authorization;
-      viewer = header ? await authenticate(deps.auth.tokens, header) : null; // no header: anonymous, without a wait
-    } catch {
-      return send(reply, await execute(req), 'BYPASS'); // Apollo answers the bad token with 401
-    }
-    viewers.set(req, viewer);
+    const caller = await viewerOf(req);
+    if (!caller) return send(reply, await execute(req), 'BYPASS'); // Apollo answers the bad token with 401
+    const { viewer } = caller;
 
-    const key = keyFor(doc, op.operationName, op.variables, viewer);
+    const { key, remember } = keyFor(doc, op.operationName, op.variables, viewer);
     const hit = cache.store.get(key, deps.clock());
     const name = () => operationNameOf(doc, query!, op.operationName);
     if (hit) {
       cache.onHit?.(doc, query!);
-      return serveHit(req, reply, hit, viewer, name());
+      return serveHit(req, reply, hit, viewer, name(), remember);
     }
     const flight = flights(key, () => executeAndStore(req, key, doc));
-    if (flight.leader) return send(reply, (await flight.result)!, 'MISS');
+    if (flight.leader) {
+      const res = (await flight.result)!;
+      if (res.status === undefined || res.status < 400) remember();
+      return send(reply, res, 'MISS');
+    }
     // Waited for an identical request: serve what it stored, or run our own if it stored nothing.
     await flight.result.catch(() => null);
     const stored = cache.store.get(key, deps.clock());
     if (!stored) return send(reply, await execute(req), 'MISS');
     cache.onHit?.(doc, query!);
-    return serveHit(req, reply, stored, viewer, name());
+    return serveHit(req, reply, stored, viewer, name(), remember);
   };
 }
 

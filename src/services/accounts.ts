@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import { ACCOUNT_POLICY, CLIENT_POLICY } from '../auth/loginThrottle.js';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/tokens.js';
+import { entityTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import * as data from '../data/accounts.js';
 import type { UserRow } from '../db/schema.js';
@@ -40,6 +41,7 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthPayl
     }
     throw err;
   }
+  ctx.cache.invalidate(entityTag('User', user.id)); // a `user(id:)` asked before it existed was cached as null
   return startSession(ctx, user, await newRefreshToken(ctx, user.id, randomId()));
 }
 

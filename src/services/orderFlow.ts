@@ -12,6 +12,7 @@ import type { Queryable } from '../db/engine.js';
 import { ORDER_STATUSES, type OrderItemRow, type OrderRow, type OrderStatus } from '../db/schema.js';
 import { ApiError, BadUserInputError, ConflictError, ErrorCode, ForbiddenError, NotFoundError } from '../errors.js';
 import { decodeId, encodeId } from '../ids.js';
+import { money } from '../money.js';
 import { publishOrderChange } from '../pubsub/index.js';
 import { assertOrderAccess, orderSellerIds, viewerSellerId } from './orders.js';
 import { withTransaction } from './transaction.js';
@@ -24,6 +25,8 @@ export interface PlaceOrderInput {
 const MAX_LINES = 50;
 const MAX_QUANTITY = 10;
 const MAX_NOTE = 500;
+/** The largest amount Money can carry: GraphQL's Int is 32-bit. */
+export const MAX_ORDER_TOTAL_PAISE = 2 ** 31 - 1;
 
 export async function placeOrder(ctx: Context, input: PlaceOrderInput): Promise<OrderRow> {
   const viewer = requireViewer(ctx.viewer);
@@ -54,10 +57,16 @@ export async function placeOrder(ctx: Context, input: PlaceOrderInput): Promise<
       if (taken.stock === 0) soldOut = true;
       items.push({ productId, quantity, sellerId: taken.sellerId, unitPricePaise: taken.pricePaise });
     }
+    // Money.amount is a GraphQL Int (32 bits): a total (and so any line) above it could never be shown. Refused
+    // here, before the order is written, so the stock taken above and the claimed key roll back with it.
+    if (items.reduce((sum, i) => sum + i.unitPricePaise * i.quantity, 0) > MAX_ORDER_TOTAL_PAISE) {
+      throw new BadUserInputError(`An order may total at most ${money(MAX_ORDER_TOTAL_PAISE).formatted}.`, 'items');
+    }
     const order = await data.completeOrder(tx.db, orderId, items);
     const event = await data.appendEvent(tx.db, { orderId, status: 'CREATED', note: null, at: now });
     tx.afterCommit(() => {
       ctx.cache.invalidate(
+        entityTag('Order', orderId), // an `order(id:)` asked before it existed was cached as null
         ...lines.map((l) => entityTag('Product', l.productId)),
         listTag('User', viewer.id, 'orders'),
         ...(soldOut ? [ALL_PRODUCTS] : []),

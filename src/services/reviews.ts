@@ -43,6 +43,7 @@ export async function addReview(ctx: Context, input: AddReviewInput): Promise<Re
         // The product's rating and count, its reviews, the author's reviews, its seller's rating, and every list
         // ordered by rating or popularity.
         ctx.cache.invalidate(
+          entityTag('Review', row.id), // a `node(id:)` asked before it existed was cached as null
           entityTag('Product', productId),
           listTag('Product', productId, 'reviews'),
           listTag('User', viewer.id, 'reviews'),

@@ -58,7 +58,13 @@ export async function createProduct(ctx: Context, input: CreateProductInput): Pr
   return withTransaction(ctx, async (tx) => {
     const row = await data.insertProduct(tx.db, product);
     tx.afterCommit(() =>
-      ctx.cache.invalidate(ALL_PRODUCTS, listTag('Category', row.categoryId, 'products'), listTag('Seller', sellerId, 'products')),
+      // Its own ID too: a `product(id:)` asked before it existed was cached as null under that tag.
+      ctx.cache.invalidate(
+        entityTag('Product', row.id),
+        ALL_PRODUCTS,
+        listTag('Category', row.categoryId, 'products'),
+        listTag('Seller', sellerId, 'products'),
+      ),
     );
     return row;
   });

@@ -9,7 +9,8 @@
  * bucket, and reports both in `extensions.cost`, on every response to an operation that parsed and validated.
  */
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { getVariableValues, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues, Kind, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
+import { ApiError, ErrorCode } from '../../errors.js';
 import type { Context } from '../../context.js';
 import type { RateLimiter, ThrottleStatus } from '../rateLimit/index.js';
 import { actualCost } from './actual.js';
@@ -59,7 +60,12 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           settled = true;
-          if (!operation) return batch.leave(); // no such operation: execution reports it, nothing runs
+          const unservable = operationRefusal(document, operation, request.operationName);
+          if (unservable) {
+            batch.leave();
+            throw unservable;
+          }
+          if (!operation) return batch.leave();
           let requested: number;
           try {
             const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
@@ -119,6 +125,29 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
     },
   };
 }
+
+/**
+ * A client's mistake about which operation to run (two operations and no `operationName`, or a name the document
+ * does not hold), or a subscription sent over HTTP: a 400 with GRAPHQL_VALIDATION_FAILED, before anything runs.
+ */
+function operationRefusal(
+  document: DocumentNode,
+  operation: OperationDefinitionNode | undefined,
+  operationName: string | undefined | null,
+): GraphQLError | undefined {
+  const refuse = (message: string) => new ApiError(ErrorCode.GRAPHQL_VALIDATION_FAILED, message, { http: { status: 400 } });
+  if (!operation) {
+    const names = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length;
+    if (operationName) return refuse(`The document has no operation named "${clip(operationName)}".`);
+    return refuse(`The document holds ${names} operations: say which to run with operationName.`);
+  }
+  if (operation.operation === 'subscription') {
+    return refuse('Subscriptions are served over WebSocket (graphql-transport-ws at /graphql), not over HTTP.');
+  }
+  return undefined;
+}
+
+const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
 
 /** An error as a client sees it: its message and extensions, without the HTTP part Apollo reads off. */
 function visible(error: GraphQLError) {
