@@ -64,11 +64,14 @@ describe('requested cost, computed before execution from the SDL', () => {
     expect(costOf(res).requestedQueryCost).toBe(100);
   });
 
-  it('introspection is costed like any query: its lists, which declare no size, count one item', async () => {
-    const res = await server.gql('{ __schema { types { name fields { name } } } }');
-    expect(dataOf<any>(res).__schema.types.length).toBeGreaterThan(20);
-    // 1 (__Schema) + 1 × (1 (__Type) + 1 × 1 (__Field))
-    expect(costOf(res)).toMatchObject({ requestedQueryCost: 3, actualQueryCost: 3 });
+  it('introspection is costed by size: each list counts what the schema holds on average where it is asked', async () => {
+    const res = await server.gql('{ __schema { types { name fields(includeDeprecated: true) { name } } } }');
+    const types = dataOf<any>(res).__schema.types as { fields: unknown[] | null }[];
+    expect(types.length).toBeGreaterThan(20);
+    const fields = types.reduce((n, t) => n + (t.fields?.length ?? 0), 0);
+    // 1 (__Schema) + types × (1 (__Type) + ⌈fields / types⌉ × 1 (__Field)); actually returned: 1 + types + fields
+    const requested = 1 + types.length * (1 + Math.ceil(fields / types.length));
+    expect(costOf(res)).toMatchObject({ requestedQueryCost: requested, actualQueryCost: 1 + types.length + fields });
   });
 });
 
@@ -104,10 +107,10 @@ describe('actual cost, from what the lists really returned', () => {
     expect(costOf(res)).toMatchObject({ requestedQueryCost: 20 * (2 + 30), actualQueryCost: actual });
   });
 
-  it('an empty search asked for 50 costs 1', async () => {
+  it('an empty search asked for 50 costs the connection and the search (1 + 50), not the 50 items', async () => {
     const res = await server.gql('{ products(first: 50, filter: { search: "qqqzzzxxy" }) { nodes { id } } }');
     expect(dataOf<any>(res).products.nodes).toEqual([]);
-    expect(costOf(res)).toMatchObject({ requestedQueryCost: 51, actualQueryCost: 1 });
+    expect(costOf(res)).toMatchObject({ requestedQueryCost: 1 + 50 + 50, actualQueryCost: 1 + 50 });
   });
 
   it('a node that does not exist costs its lookup only', async () => {

@@ -405,7 +405,7 @@ export type ProductFilter = {
   maxPrice?: InputMaybe<Scalars['Int']['input']>;
   /** Lowest price, in paise, inclusive. */
   minPrice?: InputMaybe<Scalars['Int']['input']>;
-  /** Words to find in title, brand or description (the last word may be a prefix). */
+  /** Words to find in title, brand or description (the last word may be a prefix). A full-text search costs 50 points, paid by the page and again by `totalCount`. */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only this seller's products. */
   sellerId?: InputMaybe<Scalars['ID']['input']>;

@@ -15,6 +15,7 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import { ErrorCode } from '../errors.js';
 import type { QueryLimits } from '../plugins/queryCost/index.js';
+import { admitDocuments } from '../plugins/queryCost/documentPrice.js';
 import { costRefusal, selectionsRefusal, shapeRefusal, tokenRefusal } from '../plugins/queryCost/limits.js';
 import { requestedCost } from '../plugins/queryCost/requested.js';
 import { measureShape } from '../plugins/queryCost/shape.js';
@@ -35,6 +36,13 @@ export async function admitOperation(
   payload: SubscribePayload,
   caller: Caller,
 ): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  // The document's price by size, spent before it is parsed: the same admission step as HTTP's.
+  try {
+    await admitDocuments(rateLimiter, caller, [payload.query]);
+  } catch (err) {
+    if (err instanceof GraphQLError) return [err];
+    throw err;
+  }
   let document;
   try {
     document = parse(payload.query, { maxTokens: limits.tokens });

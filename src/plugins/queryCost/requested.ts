@@ -27,6 +27,9 @@ import {
 import { createComplexityRule, type ComplexityEstimator } from 'graphql-query-complexity';
 import { costModel, listSizeOf } from './model.js';
 
+/** A connection's count: it runs the connection's filters again. */
+export const COUNT_FIELD = 'totalCount';
+
 /** Costs recorded by a field's children, by field name. */
 type Frame = Map<string, number>;
 
@@ -56,12 +59,15 @@ function sizedEstimator(schema: GraphQLSchema, frames: Frames): ComplexityEstima
   const model = costModel(schema);
   return ({ field, args, childComplexity }) => {
     const { weight, listSize, isList } = model.field(field);
-    let cost = weight + childComplexity;
+    const filters = model.argumentsCost(field, args);
+    let cost = weight + childComplexity + filters;
     if (listSize && listSize.sizedFields.length > 0) {
-      // The children named in sizedFields were each costed as one item; count them `size` times.
+      // A connection. The children named in sizedFields were costed as one item: count each of the `first` items,
+      // at least 1 whatever is selected (the rows are read). totalCount applies the filters again.
       const own = isCompositeType(getNamedType(field.type)) ? frames.closed : undefined;
       const sized = listSize.sizedFields.reduce((sum, name) => sum + (own?.get(name) ?? 0), 0);
-      cost += (listSizeOf(listSize, args) - 1) * sized;
+      cost += listSizeOf(listSize, args) * Math.max(1, sized) - sized;
+      if (own?.has(COUNT_FIELD)) cost += filters;
     } else if (listSize && isList) {
       cost *= listSizeOf(listSize, args);
     }
