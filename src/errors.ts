@@ -95,7 +95,7 @@ export class RateLimitedError extends ApiError {
 }
 
 /** Which guard refused a query: the contract's `cost`, `depth`, `aliases`, `tokens`, and ours beside them. */
-export type QueryLimit = 'cost' | 'depth' | 'aliases' | 'tokens' | 'directives' | 'selections' | 'batch';
+export type QueryLimit = 'cost' | 'depth' | 'aliases' | 'tokens' | 'directives' | 'selections' | 'batch' | 'passwordChecks';
 
 /**
  * A query refused before it runs (HTTP 400). `extensions.limit` names the limit, `extensions.max` its value and

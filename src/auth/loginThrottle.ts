@@ -18,6 +18,15 @@ export interface ThrottlePolicy {
 
 export const ACCOUNT_POLICY: ThrottlePolicy = { slowAfter: 3, lockAfter: 8, lockMs: 5 * 60_000, windowMs: 15 * 60_000 };
 export const CLIENT_POLICY: ThrottlePolicy = { slowAfter: 10, lockAfter: 30, lockMs: 5 * 60_000, windowMs: 15 * 60_000 };
+/**
+ * Sign-ups per client (IP), counted in the same store under `signup:<ip>`, every sign-up an attempt: `burst`
+ * (SIGNUP_BURST, 3) go through at once, each further one waits 1 s, 2 s, 4 s … after the last, and seven more
+ * within an hour lock the client out of signing up for an hour. Each account is a fresh rate-limit bucket, so
+ * accounts must not be free.
+ */
+export function signUpPolicy(burst: number): ThrottlePolicy {
+  return { slowAfter: burst, lockAfter: burst + 7, lockMs: 60 * 60_000, windowMs: 60 * 60_000 };
+}
 
 const MAX_WAIT_MS = 60_000;
 

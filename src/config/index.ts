@@ -33,6 +33,8 @@ export interface Config {
   rateLimitAnonMax: number;
   /** Points restored per second. @default 100 */
   rateLimitRestore: number;
+  /** Sign-ups one client (IP) may make at once before each further one waits (then locks at 7 more). @default 3 */
+  signUpBurst: number;
   /** Take the client IP from X-Forwarded-For (behind a proxy you run). @default false */
   trustProxy: boolean;
   /** @default true */
@@ -202,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitMax: bucketSize(env, 'RATE_LIMIT_MAX', 2000, maxQueryCost),
     rateLimitAnonMax: bucketSize(env, 'RATE_LIMIT_ANON_MAX', 1000, maxQueryCost),
     rateLimitRestore: int(env, 'RATE_LIMIT_RESTORE', 100, 1),
+    signUpBurst: int(env, 'SIGNUP_BURST', 3, 1),
     trustProxy: toggle(env, 'TRUST_PROXY', false),
     introspection: toggle(env, 'INTROSPECTION', true),
     logLevel,

@@ -110,7 +110,7 @@ export type Mutation = {
   cancelOrder: Order;
   /** Lists a product: a SELLER under their own seller, or an ADMIN under any. */
   createProduct: Product;
-  /** Signs in. Any failure is UNAUTHENTICATED with one message; repeated failures slow down, then lock briefly (RATE_LIMITED). */
+  /** Signs in. Any failure is UNAUTHENTICATED with one message; repeated failures slow down, then lock briefly (RATE_LIMITED). Costs 100 points (password hashing); one password mutation per request. */
   logIn: AuthPayload;
   /** Ends the session the refresh token belongs to. False when the token names no session. */
   logOut: Scalars['Boolean']['output'];
@@ -120,7 +120,7 @@ export type Mutation = {
   refreshSession: AuthPayload;
   /** Sets how many units are available: the product's seller or an admin. */
   setStock: Product;
-  /** Creates a buyer account and signs it in. An email already taken is CONFLICT; a short password BAD_USER_INPUT. */
+  /** Creates a buyer account and signs it in. An email already taken is CONFLICT; a short password BAD_USER_INPUT. Costs 100 points (password hashing); one password mutation per request; a client's sign-ups are throttled (RATE_LIMITED). */
   signUp: AuthPayload;
   /** Moves an order on: a seller of its items, or an admin. Illegal moves are BAD_USER_INPUT. */
   updateOrderStatus: Order;

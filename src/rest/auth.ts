@@ -1,4 +1,5 @@
 /** `POST /auth/login`: GraphQL's `logIn`, the same service, so the same throttling and the same one message. */
+import { KDF_COST_POINTS } from '../auth/password.js';
 import { encodeId } from '../ids.js';
 import { logIn } from '../services/accounts.js';
 import { responses } from './parts.js';
@@ -28,7 +29,7 @@ const loginRoute = route<{ Body: { email: string; password: string } }>({
     },
     response: responses(200, 'Tokens', 'Signed in.'),
   },
-  cost: WRITE_COST,
+  cost: KDF_COST_POINTS, // a password check, as GraphQL's logIn
   async handler(ctx, req) {
     const { accessToken, refreshToken, expiresIn, user } = await logIn(ctx, req.body.email, req.body.password);
     const userId = encodeId('User', user.id);

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../auth/password.js';
-import { ACCOUNT_POLICY, CLIENT_POLICY } from '../auth/loginThrottle.js';
+import { ACCOUNT_POLICY, CLIENT_POLICY, signUpPolicy } from '../auth/loginThrottle.js';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../auth/tokens.js';
 import { entityTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
@@ -29,6 +29,12 @@ export interface AuthPayload {
 
 export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthPayload> {
   const { name, email, password } = validateSignUp(input);
+  // Per client: every account is a fresh bucket of points, so a client may not mint them (signUpPolicy).
+  const client = `signup:${ctx.request.ip}`;
+  const policy = signUpPolicy(ctx.config.signUpBurst);
+  const wait = ctx.auth.loginThrottle.waitMs(client, policy, ctx.clock());
+  if (wait > 0) throw new RateLimitedError(`Too many sign-ups from your network. Try again in ${Math.ceil(wait / 1000)} s.`, wait);
+  ctx.auth.loginThrottle.recordFailure(client, policy, ctx.clock());
   if (await data.userByEmail(ctx.db, email)) throw new ConflictError('An account with this email already exists.', 'email');
   const passwordHash = await hashPassword(password);
   let user: UserRow;

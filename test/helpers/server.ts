@@ -37,9 +37,10 @@ export interface StartOptions {
 
 /**
  * Suites send hundreds of queries a second from one address; a contract-sized bucket would throttle them. Buckets
- * are huge unless a test sets RATE_LIMIT_ANON_MAX / RATE_LIMIT_MAX itself (test/rate-limit.test.ts does).
+ * are huge unless a test sets RATE_LIMIT_ANON_MAX / RATE_LIMIT_MAX itself (test/rate-limit.test.ts does), and so
+ * is the sign-up throttle unless a test sets SIGNUP_BURST (test/hostile-auth.test.ts does).
  */
-const UNTHROTTLED = { RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000' };
+const UNTHROTTLED = { RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000', SIGNUP_BURST: '100000' };
 
 /**
  * Servers still open when a test file ends. Registered at import (the file's root suite): an `afterAll` called from

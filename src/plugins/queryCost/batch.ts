@@ -16,6 +16,8 @@ export type Decide = (total: number) => Promise<void>;
 export class OperationBatch {
   private pending: number;
   private total = 0;
+  /** Password mutations (logIn, signUp) its operations asked for so far: at most one per HTTP request. */
+  passwordChecks = 0;
   private decide: Decide | undefined;
   private verdict: Promise<void> | undefined;
   private release!: () => void;

@@ -12,12 +12,20 @@ import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '
 import { getVariableValues, Kind, type DocumentNode, type GraphQLError, type OperationDefinitionNode } from 'graphql';
 import { ApiError, ErrorCode } from '../../errors.js';
 import type { Context } from '../../context.js';
-import type { RateLimiter, ThrottleStatus } from '../rateLimit/index.js';
+import type { Caller, RateLimiter, ThrottleStatus } from '../rateLimit/index.js';
 import { actualCost } from './actual.js';
 import { batchOf } from './batch.js';
-import { costRefusal, selectionsRefusal, shapeRefusal, tokenRefusal, type QueryLimits } from './limits.js';
+import {
+  costRefusal,
+  passwordChecksRefusal,
+  PASSWORD_MUTATIONS,
+  selectionsRefusal,
+  shapeRefusal,
+  tokenRefusal,
+  type QueryLimits,
+} from './limits.js';
 import { requestedCost } from './requested.js';
-import { measureShape } from './shape.js';
+import { measureShape, rootFieldCount } from './shape.js';
 
 export { httpBatchHooks } from './batch.js';
 export { FIXED_LIMITS, queryLimits, type QueryLimits } from './limits.js';
@@ -53,6 +61,9 @@ interface Costing {
 export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOptions): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request, contextValue: ctx }) {
+      // The bucket the request starts with pays and is refunded, even if the request signs someone in meanwhile
+      // (signUp and logIn set ctx.viewer): a sign-up must not move its refund to the fresh account's bucket.
+      const payer: Caller = { viewer: ctx.viewer, request: ctx.request };
       const batch = batchOf(request.http?.body);
       let settled = false; // costed, or known never to be
       let costing: Costing | undefined;
@@ -74,6 +85,10 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
             if (costed.ok) costing.requested = costed.cost;
             const refusal = shapeRefusal(measureShape(document, operation), limits);
             if (refusal) throw refusal;
+            if (operation.operation === 'mutation') {
+              batch.passwordChecks += rootFieldCount(document, operation, PASSWORD_MUTATIONS);
+              if (batch.passwordChecks > limits.passwordChecks) throw passwordChecksRefusal(batch.passwordChecks, limits);
+            }
             if (!costed.ok) throw selectionsRefusal(limits);
             requested = costed.cost;
           } catch (error) {
@@ -82,7 +97,7 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
           }
           await batch.arrive(requested, async (total) => {
             if (total > limits.cost) throw costRefusal(total, limits, batch.size);
-            if (total > 0) await rateLimiter.spend(ctx, total);
+            if (total > 0) await rateLimiter.spend(payer, total);
           });
           costing.charged = true;
         },
@@ -116,9 +131,9 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
             rc.logger.warn(`could not cost the response, so nothing is refunded: ${String(error)}`);
             actual = c.requested;
           }
-          throttleStatus = await rateLimiter.refund(ctx, c.requested - actual);
+          throttleStatus = await rateLimiter.refund(payer, c.requested - actual);
         } else {
-          throttleStatus = await rateLimiter.status(ctx);
+          throttleStatus = await rateLimiter.status(payer);
         }
         return { requestedQueryCost: c.requested, actualQueryCost: actual, limit: limits.cost, throttleStatus };
       }

@@ -22,10 +22,12 @@ export interface QueryLimits {
   selections: number;
   /** Operations per HTTP request. @default 10 */
   batch: number;
+  /** Mutations that check or hash a password (`logIn`, `signUp`) per HTTP request, a batch's together. @default 1 */
+  passwordChecks: number;
 }
 
 /** The limits the contract fixes (no setting changes them). */
-export const FIXED_LIMITS = { aliases: 50, directives: 10, tokens: 10_000, selections: 10_000, batch: 10 } as const;
+export const FIXED_LIMITS = { aliases: 50, directives: 10, tokens: 10_000, selections: 10_000, batch: 10, passwordChecks: 1 } as const;
 
 export function queryLimits(config: Config): QueryLimits {
   return { ...FIXED_LIMITS, cost: config.maxQueryCost, depth: config.maxQueryDepth };
@@ -84,5 +86,17 @@ export function tokenRefusal(errors: readonly GraphQLError[] | undefined, limits
     `The document has more than ${limits.tokens} tokens; it was not parsed.`,
     'tokens',
     limits.tokens,
+  );
+}
+
+/** The root mutation fields that run the password KDF. */
+export const PASSWORD_MUTATIONS: ReadonlySet<string> = new Set(['logIn', 'signUp']);
+
+export function passwordChecksRefusal(count: number, limits: QueryLimits): QueryTooComplexError {
+  return new QueryTooComplexError(
+    `A request may check or set at most ${limits.passwordChecks} password (logIn, signUp); this one asks for ${count}.`,
+    'passwordChecks',
+    limits.passwordChecks,
+    count,
   );
 }

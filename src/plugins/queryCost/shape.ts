@@ -65,3 +65,26 @@ export function measureShape(document: DocumentNode, operation: OperationDefinit
 
   return selections(operation.selectionSet);
 }
+
+/** How many root fields of the operation are among `names`, aliases and fragments spread at the root included. */
+export function rootFieldCount(document: DocumentNode, operation: OperationDefinitionNode, names: ReadonlySet<string>): number {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const def of document.definitions) {
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def.selectionSet);
+  }
+  const visiting = new Set<string>();
+  const count = (set: SelectionSetNode): number => {
+    let n = 0;
+    for (const node of set.selections) {
+      if (node.kind === Kind.FIELD) n += names.has(node.name.value) ? 1 : 0;
+      else if (node.kind === Kind.INLINE_FRAGMENT) n += count(node.selectionSet);
+      else if (!visiting.has(node.name.value) && fragments.has(node.name.value)) {
+        visiting.add(node.name.value);
+        n += count(fragments.get(node.name.value)!);
+        visiting.delete(node.name.value);
+      }
+    }
+    return n;
+  };
+  return count(operation.selectionSet);
+}
