@@ -14,6 +14,7 @@ import type { Config } from './config/index.js';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import { createMemoryLoginThrottle } from './auth/loginThrottle.js';
+import { usersByIds } from './data/catalog.js';
 import { authenticate, createAccessTokens } from './auth/tokens.js';
 import { createContext, type AppDeps, type Clock, type Context } from './context.js';
 import type { Engine } from './db/engine.js';
@@ -91,7 +92,11 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     config,
     database,
     clock,
-    auth: { tokens: createAccessTokens(config.jwtSecret, clock), loginThrottle: createMemoryLoginThrottle() },
+    auth: {
+      // A signed token must also name an existing account (src/auth/tokens.ts).
+      tokens: createAccessTokens(config.jwtSecret, clock, async (id) => (await usersByIds(database, [id])).length > 0),
+      loginThrottle: createMemoryLoginThrottle(),
+    },
     pubsub: createMemoryPubSub(),
     responseCache: config.responseCache ? createMemoryCacheStore(config.cacheMaxBytes) : null,
     rateLimiter: countRateLimited(createRateLimiter(config, createMemoryBucketStore(), clock), metrics),
@@ -172,7 +177,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
       },
     ),
   });
-  registerOpsRoutes(fastify, database, metrics);
+  registerOpsRoutes(fastify, database, metrics, { metricsToken: config.metricsToken });
   await fastify.register(restPlugin, { prefix: REST_PREFIX, deps });
 
   // One log line and one histogram sample per request; SQL and WebSocket counts are read at scrape time.

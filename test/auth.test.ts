@@ -1,4 +1,5 @@
 /** Accounts and authentication against the contract, with real tokens over HTTP and a clock the test moves. */
+import { REFRESH_GRACE_MS } from '../src/services/accounts.js';
 import { createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { codesOf, dataOf, startServer, type TestServer } from './helpers/server.js';
@@ -132,12 +133,14 @@ describe('refreshSession rotates; reuse ends the session', () => {
     const second = dataOf(await server.gql(REFRESH, { t: first.refreshToken })).refreshSession;
     expect(second.refreshToken).not.toBe(first.refreshToken);
     expect(dataOf(await server.gql(VIEWER, {}, bearer(second.accessToken))).viewer.id).toBe('usr_2');
+    now += REFRESH_GRACE_MS + 1; // past the grace window for concurrent refreshes
     expect(codesOf(await server.gql(REFRESH, { t: first.refreshToken }))).toEqual(['UNAUTHENTICATED']);
   });
 
   it('presenting a rotated token revokes the whole family, including the newest token', async () => {
     const first = await logIn('buyer2@example.com');
     const second = dataOf(await server.gql(REFRESH, { t: first.refreshToken })).refreshSession;
+    now += REFRESH_GRACE_MS + 1;
     const stolen = await server.gql(REFRESH, { t: first.refreshToken });
     expect(stolen.body.errors![0]!.message).toMatch(/already used/);
     expect(codesOf(await server.gql(REFRESH, { t: second.refreshToken }))).toEqual(['UNAUTHENTICATED']);
@@ -148,6 +151,16 @@ describe('refreshSession rotates; reuse ends the session', () => {
 
   it('a made-up token is UNAUTHENTICATED', async () => {
     expect(codesOf(await server.gql(REFRESH, { t: 'made-up' }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it(`two concurrent refreshes of one token both get a pair, and the family lives (grace window ${REFRESH_GRACE_MS} ms)`, async () => {
+    const first = await logIn('buyer2@example.com');
+    const [a, b] = await Promise.all([server.gql(REFRESH, { t: first.refreshToken }), server.gql(REFRESH, { t: first.refreshToken })]);
+    const pairs = [dataOf(a).refreshSession, dataOf(b).refreshSession];
+    for (const pair of pairs) {
+      expect(dataOf(await server.gql(VIEWER, {}, bearer(pair.accessToken))).viewer.id).toBe('usr_2');
+      expect(dataOf(await server.gql(REFRESH, { t: pair.refreshToken })).refreshSession.accessToken).toBeTruthy();
+    }
   });
 });
 

@@ -102,11 +102,11 @@ describe('sign-ups are throttled per client and paid from the bucket they starte
   it('after SIGNUP_BURST sign-ups a client waits (RATE_LIMITED, retryAfterMs), and nothing is created', async () => {
     expect((await signUp(2)).body.errors).toBeUndefined();
     expect((await signUp(3)).body.errors).toBeUndefined();
-    const users = () => server.database.sqlite.prepare('select count(*) from users').pluck().get();
-    const before = users();
+    const users = () => server.sql.value<number>('select count(*) from users');
+    const before = await users();
     const fourth = await signUp(4);
     expect(codesOf(fourth)).toEqual(['RATE_LIMITED']);
     expect(fourth.body.errors![0]!.extensions!.retryAfterMs).toBeGreaterThan(0);
-    expect(users()).toBe(before);
+    expect(await users()).toBe(before);
   });
 });

@@ -2,7 +2,7 @@
  * Hostile traffic (issue 11): money that cannot be represented, cached nulls that hide what is created, and client
  * mistakes that used to be answered as server errors. Each test failed on the code before its fix.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signInAll, type Demo } from './helpers/accounts.js';
 import { codesOf, dataOf, startServer, type TestServer } from './helpers/server.js';
@@ -146,5 +146,72 @@ describe('client mistakes are 4xx with a GraphQL code, never server errors (item
     const big = await post({ query: `# ${'x'.repeat(300 * 1024)}\n{ __typename }` });
     expectRefused(big, 413, 'QUERY_TOO_COMPLEX');
     expect(big.json.errors[0].extensions).toMatchObject({ limit: 'body', max: 256 * 1024 });
+  });
+});
+
+describe('low: tokens, authentication before input, REST paging, text rules, refresh races, /metrics (item 11)', () => {
+  const SECRET = 'hostile-test-secret-0123456789abcdefghij';
+  const sign = (claims: object) => {
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const body = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+    return `${body}.${createHmac('sha256', SECRET).update(body).digest('base64url')}`;
+  };
+
+  it('a validly signed token whose user does not exist is 401, not anonymous', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = sign({ sub: 'usr_999999', role: 'ADMIN', iat: now, exp: now + 60 });
+    const res = await post({ query: '{ viewer { id } }' }, { authorization: `Bearer ${token}` });
+    expect(res.status).toBe(401);
+    expect(res.json.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const rest = await fetch(`${server.url}/api/v1/products/prd_1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(rest.status).toBe(401);
+  });
+
+  it('anonymous requests for orders are 401 whatever their arguments (GraphQL and REST)', async () => {
+    const gql = await server.gql('{ order(id: "ord_garbage") { id } }');
+    expect(codesOf(gql)).toEqual(['UNAUTHENTICATED']);
+    for (const path of ['/api/v1/orders/ord_garbage', '/api/v1/orders/nonsense']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as any).error.code).toBe('UNAUTHENTICATED');
+    }
+    const cancel = await fetch(`${server.url}/api/v1/orders/zzz/cancel`, { method: 'POST' });
+    expect(cancel.status).toBe(401);
+  });
+
+  it('REST limit=0 has no next link (it would equal self)', async () => {
+    const res = await fetch(`${server.url}/api/v1/products?limit=0`);
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(200);
+    expect(body.data).toEqual([]);
+    expect(body._links.next?.href).not.toBe(body._links.self.href);
+    expect(body._links.next).toBeUndefined();
+  });
+
+  it('control characters in emails, NUL and bidi overrides in titles, and non-http(s) images are refused', async () => {
+    const signUp = 'mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }';
+    for (const email of ['a\u0000b@example.in', 'a\u0007@example.in', 'x\u202e@example.in']) {
+      expect(codesOf(await server.gql(signUp, { i: { name: 'X', email, password: 'long enough' } }))).toEqual(['BAD_USER_INPUT']);
+    }
+    const base = { description: 'Fine.', categoryId: 'cat_1', price: 100, mrp: 100, stock: 1 };
+    for (const title of ['Nul\u0000title', 'Evil \u202egnp.exe', 'Isolate \u2066x\u2069']) {
+      const res = await server.gql(CREATE, { i: { ...base, title } }, auth.seller);
+      expect(codesOf(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.body.errors![0]!.extensions!.field).toBe('title');
+    }
+    for (const image of ['javascript:alert(1)', 'data:image/png;base64,AAAA', 'ftp://img.example.com/a.jpg', 'https://user:pw@img.example.com/a.jpg', '//img.example.com/a.jpg']) {
+      expect(codesOf(await server.gql(CREATE, { i: { ...base, title: 'Pic', images: [image] } }, auth.seller))).toEqual(['BAD_USER_INPUT']);
+    }
+    const ok = await server.gql(CREATE, { i: { ...base, title: 'Pic', images: ['http://img.example.com/a.jpg', 'https://img.example.com/b.jpg'] } }, auth.seller);
+    expect(ok.body.errors).toBeUndefined();
+  });
+
+  it('/metrics needs METRICS_TOKEN when it is set', async () => {
+    const guarded = await startServer({ METRICS_TOKEN: 'metrics-token-0123456789' });
+    expect((await fetch(`${guarded.url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    const ok = await fetch(`${guarded.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('process_resident_memory_bytes');
   });
 });

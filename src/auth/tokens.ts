@@ -3,6 +3,7 @@
  * Verification pins the algorithm, so `alg: none` and algorithm-confusion tokens are refused by construction.
  */
 import { SignJWT, errors, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Clock, Viewer } from '../context.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { InvalidTokenError } from '../errors.js';
@@ -17,8 +18,23 @@ export interface AccessTokens {
   verify(token: string): Promise<Viewer & { expiresAt: number }>;
 }
 
-export function createAccessTokens(secret: string, clock: Clock): AccessTokens {
+/** Whether a user ID names an account. Accounts are never deleted, so a yes is remembered (KNOWN_USERS of them). */
+export type UserExists = (id: number) => Promise<boolean> | boolean;
+const KNOWN_USERS = 50_000;
+
+/**
+ * @param userExists checked after the signature: a validly signed token whose user does not exist (another
+ * database, a reset) is UNAUTHENTICATED, never anonymous. Without it, the signature alone decides.
+ */
+export function createAccessTokens(secret: string, clock: Clock, userExists?: UserExists): AccessTokens {
   const key = new TextEncoder().encode(secret);
+  const known = new LRUCache<number, true>({ max: KNOWN_USERS });
+  const exists = async (id: number) => {
+    if (!userExists || known.has(id)) return true;
+    if (!(await userExists(id))) return false;
+    known.set(id, true);
+    return true;
+  };
   return {
     async issue(viewer) {
       const now = Math.floor(clock() / 1000);
@@ -30,6 +46,7 @@ export function createAccessTokens(secret: string, clock: Clock): AccessTokens {
         .sign(key);
     },
     async verify(token) {
+      let viewer: Viewer & { expiresAt: number };
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
@@ -38,11 +55,13 @@ export function createAccessTokens(secret: string, clock: Clock): AccessTokens {
         });
         const role = payload.role as Role;
         if (!ROLES.includes(role) || typeof payload.sub !== 'string') throw new Error('bad claims');
-        return { id: decodeId('User', payload.sub), role, expiresAt: payload.exp! * 1000 };
+        viewer = { id: decodeId('User', payload.sub), role, expiresAt: payload.exp! * 1000 };
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw new InvalidTokenError('The access token has expired.');
         throw new InvalidTokenError('The access token is not valid.');
       }
+      if (!(await exists(viewer.id))) throw new InvalidTokenError('The access token names no account.');
+      return viewer;
     },
   };
 }

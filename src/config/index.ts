@@ -33,6 +33,8 @@ export interface Config {
   rateLimitAnonMax: number;
   /** Points restored per second. @default 100 */
   rateLimitRestore: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. @default undefined (public) */
+  metricsToken?: string;
   /** Sign-ups one client (IP) may make at once before each further one waits (then locks at 7 more). @default 3 */
   signUpBurst: number;
   /** Take the client IP from X-Forwarded-For (behind a proxy you run). @default false */
@@ -159,6 +161,13 @@ function databaseUrl(raw: string | undefined): string {
   return resolve(raw);
 }
 
+/** A bearer token for /metrics: at least 16 characters, no spaces. */
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) fail('METRICS_TOKEN', 'at least 16 characters without spaces', '*'.repeat(raw.length));
+  return raw;
+}
+
 /** A comma-separated list of origins such as `https://shop.example.in`. */
 function origins(raw: string | undefined): string[] {
   const list = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
@@ -205,6 +214,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitAnonMax: bucketSize(env, 'RATE_LIMIT_ANON_MAX', 1000, maxQueryCost),
     rateLimitRestore: int(env, 'RATE_LIMIT_RESTORE', 100, 1),
     signUpBurst: int(env, 'SIGNUP_BURST', 3, 1),
+    metricsToken: metricsToken(env.METRICS_TOKEN),
     trustProxy: toggle(env, 'TRUST_PROXY', false),
     introspection: toggle(env, 'INTROSPECTION', true),
     logLevel,

@@ -1,9 +1,19 @@
 /** Operational routes: liveness, readiness and Prometheus metrics. */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../db/engine.js';
 import type { Metrics } from '../observability/metrics.js';
 
-export function registerOpsRoutes(app: FastifyInstance, database: Engine, metrics: Metrics): void {
+export interface OpsOptions {
+  /**
+   * When set, `/metrics` answers only `Authorization: Bearer <token>` (401 otherwise): exposing the process's
+   * metrics is the operator's choice. Unset, it is public, as the contract lists it. @default undefined (METRICS_TOKEN)
+   */
+  metricsToken?: string;
+}
+
+export function registerOpsRoutes(app: FastifyInstance, database: Engine, metrics: Metrics, options: OpsOptions = {}): void {
+  const expected = options.metricsToken === undefined ? undefined : createHash('sha256').update(`Bearer ${options.metricsToken}`).digest();
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (_req, reply) => {
@@ -15,7 +25,13 @@ export function registerOpsRoutes(app: FastifyInstance, database: Engine, metric
     }
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
+    if (expected) {
+      const given = createHash('sha256').update(req.headers.authorization ?? '').digest();
+      if (!timingSafeEqual(given, expected)) {
+        return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHENTICATED', message: 'Metrics need the metrics token.' } });
+      }
+    }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

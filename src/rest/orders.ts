@@ -58,6 +58,7 @@ const placeOrderRoute = route<{ Body: PlaceOrderBody; Headers: { 'idempotency-ke
     }),
   },
   cost: WRITE_COST,
+  signedIn: true,
   async handler(ctx, req, reply) {
     const row = await placeOrder(ctx, { items: req.body.items, idempotencyKey: req.headers['idempotency-key'] });
     const body = await present.order(ctx, row);
@@ -79,6 +80,7 @@ const getOrderRoute = route<{ Params: { id: string } }>({
     response: responses(200, 'Order', 'The order.', { get: true, errors: [403, 404] }),
   },
   cost: 1,
+  signedIn: true,
   async handler(ctx, req) {
     return present.order(ctx, found(await getOrder(ctx, req.params.id), 'Order', req.params.id));
   },
@@ -97,6 +99,7 @@ const cancelOrderRoute = route<{ Params: { id: string } }>({
     response: responses(200, 'Order', 'The cancelled order.', { errors: [403, 404, 409] }),
   },
   cost: WRITE_COST,
+  signedIn: true,
   async handler(ctx, req) {
     return present.order(ctx, await cancelOrder(ctx, req.params.id));
   },

@@ -144,7 +144,8 @@ function cancellable(o: OrderRow): boolean {
 
 /**
  * A page: `{ data, pageInfo, _links }`. `self` is the request's own path and query; `next` is the same with
- * `after` set to this page's end cursor, present only when there is a next page.
+ * `after` set to this page's end cursor, present only when there is a next page and a cursor to reach it (a
+ * `limit=0` page has no end cursor: a `next` equal to `self` would send a client round in circles).
  */
 export async function page<T, R>(
   conn: Connection<T>,
@@ -161,7 +162,7 @@ export async function page<T, R>(
     pageInfo: { hasNextPage, endCursor },
     _links: {
       self: { href: self.pathname + self.search },
-      ...(hasNextPage && { next: { href: next.pathname + next.search } }),
+      ...(hasNextPage && endCursor && { next: { href: next.pathname + next.search } }),
     },
   };
 }

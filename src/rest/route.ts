@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteGenericInterface } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
 import { createContext, type AppDeps, type Context } from '../context.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, UnauthenticatedError } from '../errors.js';
 import { announceDeprecation, type RouteDeprecation } from './deprecation.js';
 
 export interface RestRoute<R extends RouteGenericInterface = RouteGenericInterface> {
@@ -22,6 +22,8 @@ export interface RestRoute<R extends RouteGenericInterface = RouteGenericInterfa
    * validation: a number, or for lists a function of the validated request (1 + `limit`).
    */
   cost: number | ((req: FastifyRequest<R>) => number);
+  /** Only for a signed-in caller: anonymous is 401 before its input is validated (the contract's Errors rule). */
+  signedIn?: boolean;
   handler(ctx: Context, req: FastifyRequest<R>, reply: FastifyReply): Promise<unknown>;
 }
 
@@ -44,6 +46,7 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: Rest
       onRequest: async (req, reply) => {
         if (r.deprecation) announceDeprecation(reply, req, r.deprecation);
         const viewer = await authenticate(deps.auth.tokens, req.headers.authorization);
+        if (r.signedIn && !viewer) throw new UnauthenticatedError();
         contexts.set(req, createContext(deps, viewer, { ip: req.ip, requestId: req.id }));
       },
       preHandler: async (req) => {

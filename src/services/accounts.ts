@@ -17,6 +17,11 @@ import { withTransaction } from './transaction.js';
 
 /** 30 days: a phone stays signed in for a month of disuse. */
 const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600_000;
+/**
+ * A refresh token presented again within this long of its rotation is a concurrent refresh by its own client, not
+ * a stolen copy: it gets a pair of its own and the family lives. After it, reuse revokes the family.
+ */
+export const REFRESH_GRACE_MS = 10_000;
 const LOGIN_FAILED = 'Incorrect email or password.';
 const BAD_REFRESH = 'The refresh token is not valid. Sign in again.';
 
@@ -77,10 +82,16 @@ export async function refreshSession(ctx: Context, refreshToken: string): Promis
   const rotated = await withTransaction(ctx, async (tx) => {
     const row = await data.refreshTokenByHash(tx.db, sha256(refreshToken));
     if (!row || row.revokedAt !== null || row.expiresAt <= now) return null;
-    if (!(await data.markRotated(tx.db, row.id, now))) {
-      // Already exchanged once: a copy is in someone else's hands. End the whole session.
-      await data.revokeFamily(tx.db, row.familyId, now);
-      return 'reused' as const;
+    // Exchanged moments ago: the same client refreshing twice at once (two tabs, a retry). Both get a pair.
+    const inGrace = (r: { rotatedAt: number | null }) => r.rotatedAt !== null && now - r.rotatedAt <= REFRESH_GRACE_MS;
+    if (!inGrace(row) && !(await data.markRotated(tx.db, row.id, now))) {
+      // Rotated meanwhile by a concurrent refresh (then within the grace window), or long ago: a copy is in
+      // someone else's hands, so end the whole session.
+      const again = await data.refreshTokenByHash(tx.db, sha256(refreshToken));
+      if (!again || !inGrace(again)) {
+        await data.revokeFamily(tx.db, row.familyId, now);
+        return 'reused' as const;
+      }
     }
     const user = await tx.loaders.user.load(row.userId);
     if (!user) return null;

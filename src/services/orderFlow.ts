@@ -139,8 +139,8 @@ export async function cancelOrder(ctx: Context, id: string): Promise<OrderRow> {
 }
 
 async function loadForChange(ctx: Context, id: string): Promise<OrderRow> {
+  requireViewer(ctx.viewer); // authentication before input: anonymous is 401 whatever the ID
   const key = decodeId('Order', id);
-  requireViewer(ctx.viewer);
   const order = await ctx.loaders.order.load(key);
   if (!order) throw new NotFoundError(`Order ${id} does not exist.`, 'id');
   return order;

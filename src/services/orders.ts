@@ -22,8 +22,8 @@ export async function assertOrderAccess(ctx: Context, order: OrderRow): Promise<
 }
 
 export async function getOrder(ctx: Context, id: string): Promise<OrderRow | null> {
+  requireViewer(ctx.viewer); // authentication before input: anonymous is 401 whatever the ID
   const key = decodeId('Order', id);
-  requireViewer(ctx.viewer);
   const order = await ctx.loaders.order.load(key);
   if (order) await assertOrderAccess(ctx, order);
   return order;
