@@ -96,7 +96,8 @@ describe('parsing and validation are paid by size before they run, HTTP and WebS
       });
       expect(errors.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
       const res = await ws.gql('{ __typename }');
-      expect(costOf(res).throttleStatus.currentlyAvailable).toBe(1000 - price(doc));
+      // The connection's own price (WS_CONNECTION_COST) and the document's.
+      expect(costOf(res).throttleStatus.currentlyAvailable).toBe(1000 - ws.app.deps.config.websocket.connectionCost - price(doc));
     } finally {
       await client.dispose();
     }
