@@ -57,7 +57,7 @@ const peersOf = (r: RunReport, key: string) =>
 const peerName = (h: HttpRow) => PEER_SUFFIXES[h.key.slice(h.key.lastIndexOf('-') + 1) as keyof typeof PEER_SUFFIXES];
 
 /** Server against peers: each scenario's req/s, × this project's, and the share of the ceiling. */
-function peerTable(r: RunReport): string[] {
+export function peerTable(r: RunReport): string[] {
   const scenarios = [
     ['product', 'product page, uncached'],
     ['category', 'category listing, uncached'],
@@ -136,7 +136,7 @@ export function targets(r: RunReport): Target[] {
       margin: `${x.toFixed(2)}×`,
     });
   }
-  const optimized = r.sql.find((s) => s.setup.startsWith('OPTIMIZATIONS=on'));
+  const optimized = r.sql.find((s) => s.setup.includes('OPTIMIZATIONS=on'));
   if (optimized) {
     const http = optimized.first5 === optimized.first20;
     out.push({
