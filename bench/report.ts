@@ -22,13 +22,15 @@ export interface RunReport {
   command: string;
   date: string;
   machine: { cpu: string; memoryGiB: number; node: string; loadAverageAtStart: number; loadAverageAtEnd: number };
-  catalog: { products: number; seedSeconds: number };
+  catalog: { products: number; seedSeconds: number; postgresSeedSeconds?: number };
   load: LoadOptions & { screenUsers: number };
   http: HttpRow[];
   sql: SqlProbe[];
   screens: ScreenResult[];
   inProcess: InProcessResult[];
   flashSale?: FlashSaleResult;
+  /** The same sale on PostgreSQL (`--only …,postgres`). */
+  flashSalePostgres?: FlashSaleResult;
   fanout: FanoutResult[];
   totalSeconds: number;
 }
@@ -175,10 +177,10 @@ export function targets(r: RunReport): Target[] {
       margin: `${(biggest.bytesPerConnection / (20 * 1024)).toFixed(2)}× the limit`,
     });
   }
-  const f = r.flashSale;
-  if (f) {
+  for (const [f, engine] of [[r.flashSale, ''], [r.flashSalePostgres, ' (PostgreSQL)']] as const) {
+    if (!f) continue;
     out.push({
-      target: 'flash sale: zero oversold, ≥ 1,000 orders/s',
+      target: `flash sale${engine}: zero oversold, ≥ 1,000 orders/s`,
       measured: `${int(f.ordersPerSecond)} orders/s; sold ${f.unitsSold} of ${f.stock}, final stock ${f.finalStock}, oversold ${f.oversold}`,
       met: f.oversold === 0 && f.unitsSold === f.stock && f.ordersPerSecond >= 1000,
       margin: `${(f.ordersPerSecond / 1000).toFixed(2)}× the rate`,
@@ -193,7 +195,7 @@ export function markdown(r: RunReport): string {
     '',
     `\`${r.command}\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.totalSeconds.toFixed(0)} s. Machine: ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
     `(one-minute load average ${r.machine.loadAverageAtStart.toFixed(2)} at the start, ${r.machine.loadAverageAtEnd.toFixed(2)} at the end: the machine is shared). Catalog: ${int(r.catalog.products)} products`,
-    `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s), each server over its own copy. Server: \`node dist/src/main.js\` (compiled, as \`npm start\` runs it), NODE_ENV=production,`,
+    `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s${r.catalog.postgresSeedSeconds !== undefined ? `; ${r.catalog.postgresSeedSeconds.toFixed(1)} s into PostgreSQL` : ''}), each server over its own copy. Server: \`node dist/src/main.js\` (compiled, as \`npm start\` runs it), NODE_ENV=production,`,
     'LOG_LEVEL=warn, rate-limit buckets of 10⁹ points (the load generator is one client). Load: autocannon in a child process,',
     `${r.load.connections} connections, no compression asked for; each side warmed up ${r.load.warmup} s, then ${r.load.duration} s measured in ${r.load.rounds}`,
     'rounds, server and ceiling taking turns (requests per second over all rounds; latency percentiles are the median',
@@ -212,10 +214,10 @@ export function markdown(r: RunReport): string {
         `| ${h.name} | ${h.setup} | ${int(h.server.rps)} | ${ms(h.server.p50)} | ${ms(h.server.p99)} | ${int(h.ceiling.rps)} | **${pct(h.ratio)}** | ${h.floor ? `${int(h.floor.rps)} (${pct(h.floor.rps / h.ceiling.rps)})` : ''} | ${h.sqlPerRequest.toFixed(2)} | ${int(h.bytes)} B${h.xCache ? `, ${h.xCache}` : ''} |`,
     ),
   ];
-  const f = r.flashSale;
-  if (f) {
+  for (const [f, engine] of [[r.flashSale, ''], [r.flashSalePostgres, ', PostgreSQL']] as const) {
+    if (!f) continue;
     lines.push(
-      `| \`placeOrder\`, flash sale (${f.buyers} buyers, 32 connections) | production defaults | ${int(f.server.rps)} | ${ms(f.server.p50)} | ${ms(f.server.p99)} | ${int(f.ceiling.rps)} | **${pct(f.ratio)}** |  | ${f.sqlPerRequest.toFixed(2)} | ${int(f.bytes)} B |`,
+      `| \`placeOrder\`, flash sale (${f.buyers} buyers, 32 connections) | production defaults${engine} | ${int(f.server.rps)} | ${ms(f.server.p50)} | ${ms(f.server.p99)} | ${int(f.ceiling.rps)} | **${pct(f.ratio)}** |  | ${f.sqlPerRequest.toFixed(2)} | ${int(f.bytes)} B |`,
     );
   }
   lines.push(
@@ -297,7 +299,9 @@ export function markdown(r: RunReport): string {
       ...r.sql.map((s) => `| ${s.setup} | ${s.first5} | ${s.first20} |`),
     );
   }
-  if (f) {
+  const sales = ([[r.flashSale, 'SQLite'], [r.flashSalePostgres, 'PostgreSQL']] as const).filter(([f]) => f);
+  if (sales.length) {
+    const f = sales[0]![0]!;
     lines.push(
       '',
       '## Flash sale',
@@ -306,9 +310,12 @@ export function markdown(r: RunReport): string {
       `request with its own idempotency key; ${int(f.sent)} orders sent (a quarter more than the units). Orders per second run from`,
       'the start to the last order placed; the rest were refused `OUT_OF_STOCK`. Checked afterwards in the database.',
       '',
-      '| units | orders placed | orders/s | units sold | final stock | oversold | p50 | p99 |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      `| ${int(f.stock)} | ${int(f.placed)} | ${int(f.ordersPerSecond)} | ${int(f.unitsSold)} | ${f.finalStock} | ${f.oversold} | ${ms(f.server.p50)} | ${ms(f.server.p99)} |`,
+      '| engine | units | orders placed | orders/s | units sold | final stock | oversold | p50 | p99 |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      ...sales.map(
+        ([s, engine]) =>
+          `| ${engine} | ${int(s!.stock)} | ${int(s!.placed)} | ${int(s!.ordersPerSecond)} | ${int(s!.unitsSold)} | ${s!.finalStock} | ${s!.oversold} | ${ms(s!.server.p50)} | ${ms(s!.server.p99)} |`,
+      ),
     );
   }
   if (r.fanout.length) {
@@ -338,6 +345,7 @@ export function markdown(r: RunReport): string {
 export function chart(r: RunReport): string {
   const rows = [...r.http.map((h) => ({ label: h.name, ratio: h.ratio }))];
   if (r.flashSale) rows.push({ label: 'placeOrder, flash sale', ratio: r.flashSale.ratio });
+  if (r.flashSalePostgres) rows.push({ label: 'placeOrder, flash sale, PostgreSQL', ratio: r.flashSalePostgres.ratio });
   const left = 400;
   const width = 380;
   const rowHeight = 26;

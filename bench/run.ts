@@ -18,6 +18,7 @@ import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
 import { measureInProcess, type InProcessResult } from './scenarios/inProcess.js';
 import { combineScreens, measureScreens, type ScreenResult } from './scenarios/screens.js';
+import { postgresCatalog } from './postgres.js';
 import { checkSameData, startPeer } from './peers/index.js';
 import { cleanUp, ROOT, seedCatalog, startServer, type RunningServer } from './server.js';
 
@@ -35,8 +36,8 @@ const { values } = parseArgs({
     stock: { type: 'string', default: '2000' },
     buyers: { type: 'string', default: '16' },
     out: { type: 'string', default: 'bench' },
-    /** Comma-separated parts to run: http, inprocess, screens, flash, fanout (all by default). */
-    only: { type: 'string', default: 'http,inprocess,screens,flash,fanout' },
+    /** Comma-separated parts to run: http, inprocess, screens, flash, fanout, postgres (all by default). */
+    only: { type: 'string', default: 'http,inprocess,screens,flash,fanout,postgres' },
   },
 });
 const parts = new Set(values.only!.split(','));
@@ -61,6 +62,8 @@ const sql: SqlProbe[] = [];
 let screens: ScreenResult[] = [];
 let inProcess: InProcessResult[] = [];
 let flash;
+let flashPostgres;
+let postgresSeedSeconds: number | undefined;
 const fanouts: FanoutResult[] = [];
 const loadBefore = loadavg()[0]!;
 
@@ -128,6 +131,38 @@ try {
     }
   }
 
+  // The same catalog on PostgreSQL: the uncached product page and the flash sale, beside SQLite's rows above.
+  if (parts.has('postgres')) {
+    log(`PostgreSQL: seeding the same ${num('products')} products…`);
+    const pgCatalog = await postgresCatalog(num('products'));
+    postgresSeedSeconds = pgCatalog.seedSeconds;
+    try {
+      const setup = SETUPS.optimized;
+      const product = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === 'product')!;
+      const server = await startServer(catalog, `${setup.label}, PostgreSQL`, setup.env, [], undefined, await pgCatalog.copy());
+      try {
+        log('Product page, uncached, PostgreSQL…');
+        const [m] = await measure('product-postgres', product.request, [server], ceiling, opts);
+        http.push({ key: 'product-postgres', name: 'Product page, uncached, PostgreSQL', setup: server.label, ...m! });
+        log(`  product-postgres: ${m!.server.rps.toFixed(0)} req/s, ceiling ${m!.ceiling.rps.toFixed(0)} (${(m!.ratio * 100).toFixed(1)}%), ${m!.sqlPerRequest.toFixed(2)} SQL/request`);
+      } finally {
+        await server.stop();
+      }
+      if (parts.has('flash')) {
+        log(`flash sale on PostgreSQL: ${num('stock')} units, ${num('buyers')} buyers…`);
+        const sale = await startServer(catalog, 'production defaults, PostgreSQL', {}, [], undefined, await pgCatalog.copy());
+        try {
+          flashPostgres = await flashSale(sale, ceiling, catalog.sellerProductIds[0]!, { ...opts, connections: 32, stock: num('stock'), buyers: num('buyers') });
+          log(`  ${flashPostgres.ordersPerSecond.toFixed(0)} orders/s, sold ${flashPostgres.unitsSold} of ${flashPostgres.stock}, oversold ${flashPostgres.oversold}`);
+        } finally {
+          await sale.stop();
+        }
+      }
+    } finally {
+      await pgCatalog.stop();
+    }
+  }
+
   // A fresh server for each size, so memory freed by the previous size cannot hide the next one's growth.
   for (const n of parts.has('fanout') ? subscribers : []) {
     log(`fan-out to ${n} subscribers…`);
@@ -163,13 +198,14 @@ const report: RunReport = {
     loadAverageAtStart: loadBefore,
     loadAverageAtEnd: loadavg()[0]!,
   },
-  catalog: { products: catalog.products, seedSeconds: catalog.seedSeconds },
+  catalog: { products: catalog.products, seedSeconds: catalog.seedSeconds, postgresSeedSeconds },
   load: { ...opts, screenUsers: num('users') },
   http,
   sql,
   screens,
   inProcess,
   flashSale: flash,
+  flashSalePostgres: flashPostgres,
   fanout: fanouts,
   totalSeconds: (Date.now() - started) / 1000,
 };

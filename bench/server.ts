@@ -56,8 +56,8 @@ export async function seedCatalog(products: number): Promise<Catalog> {
 export interface RunningServer {
   url: string;
   label: string;
-  /** Its copy of the catalog (read it for checks; the server writes it). */
-  file: string;
+  /** Its copy of the catalog, as a DATABASE_URL: a SQLite file, or a PostgreSQL database (read it for checks). */
+  databaseUrl: string;
   /** Sums the samples of a metric family on /metrics whose labels include `labels`. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   stop(): Promise<void>;
@@ -67,7 +67,10 @@ export interface RunningServer {
 const SECRET = randomBytes(32).toString('base64url');
 let copies = 0;
 
-/** Starts the server over a fresh copy of the catalog and waits until `/ready` answers. */
+/**
+ * Starts the server over a fresh copy of the catalog and waits until `/ready` answers. `databaseUrl`: a copy made
+ * elsewhere (a PostgreSQL database, bench/postgres.ts) instead of a copy of the SQLite file.
+ */
 export async function startServer(
   catalog: Catalog,
   label: string,
@@ -75,9 +78,11 @@ export async function startServer(
   nodeArgs: string[] = [],
   /** What node runs: the compiled server, or (to show what compiling buys) the TypeScript under tsx. */
   entry: string[] = [join('dist', 'src', 'main.js')],
+  /** A copy made elsewhere (a PostgreSQL database, bench/postgres.ts) instead of a copy of the SQLite file. */
+  databaseUrl?: string,
 ): Promise<RunningServer> {
-  const file = join(catalog.dir, `server-${++copies}.db`);
-  copyFileSync(catalog.file, file);
+  const file = databaseUrl ?? join(catalog.dir, `server-${++copies}.db`);
+  if (!databaseUrl) copyFileSync(catalog.file, file);
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
@@ -101,11 +106,11 @@ export async function startServer(
   return {
     url,
     label,
-    file,
+    databaseUrl: file,
     metric: (name, labels) => readMetric(url, name, labels),
     async stop() {
       await stop(child);
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      if (!databaseUrl) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     },
   };
 }

@@ -34,7 +34,7 @@ export async function startPeer(catalog: Catalog, kind: PeerKind, cache: boolean
   return {
     url,
     label: `${PEERS[kind]}${cache ? `, ${kind === 'apollo' ? "Apollo's response-cache plugin" : 'mercurius-cache'}` : ''}`,
-    file,
+    databaseUrl: file,
     metric: (name, labels) => readMetric(url, name, labels),
     async stop() {
       await stop(child);

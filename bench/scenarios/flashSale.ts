@@ -2,9 +2,10 @@
  * A stock-limited flash sale: one product with `stock` units, `buyers` signed-up buyers placing one-unit orders
  * over `connections` connections at once (each request a distinct idempotency key, the buyers taking turns), a
  * quarter more orders sent than there are units. Measures orders placed per second (until the last unit sold) and
- * checks, in the server's own database file, that exactly `stock` units were sold and stock never went below zero.
+ * checks, in the server's own database (SQLite or PostgreSQL), that exactly `stock` units were sold and stock never went below zero.
  */
-import BetterSqlite3 from 'better-sqlite3';
+import { queryValue } from '../../src/db/adhoc.js';
+import { openDatabase } from '../../src/db/index.js';
 import type { Ceiling } from '../ceiling.js';
 import { load, once, type LoadOptions } from '../measure.js';
 import type { LoadResult } from '../load.js';
@@ -49,7 +50,7 @@ export async function flashSale(
   const recorded = await once(server.url, { method: 'POST', path: '/graphql', headers: { ...headers, authorization: `Bearer ${tokens[0]}` }, body: body('record') });
   await ceiling.record('/place-order', recorded);
   await setStock(server.url, admin, productId, opts.stock);
-  const soldBefore = unitsSold(server.file, productId);
+  const soldBefore = await unitsSold(server.databaseUrl, productId);
 
   const sent = Math.ceil(opts.stock * 1.25);
   const before = await server.metric('sql_statements_total');
@@ -69,8 +70,8 @@ export async function flashSale(
   await load({ ...spec, duration: opts.warmup });
   const top = await load({ ...spec, duration: opts.duration });
 
-  const finalStock = stockOf(server.file, productId);
-  const sold = unitsSold(server.file, productId) - soldBefore;
+  const finalStock = await stockOf(server.databaseUrl, productId);
+  const sold = (await unitsSold(server.databaseUrl, productId)) - soldBefore;
   return {
     stock: opts.stock,
     buyers: opts.buyers,
@@ -106,21 +107,22 @@ async function signUpBuyers(base: string, count: number): Promise<string[]> {
   return tokens;
 }
 
-function read<T>(file: string, sql: string, productId: string): T {
-  const db = new BetterSqlite3(file, { readonly: true });
+/** One value read beside the running server, through an engine of our own (any engine the URL names). */
+async function read<T>(databaseUrl: string, sql: string, productId: string): Promise<T> {
+  const db = await openDatabase(databaseUrl);
   try {
-    return db.prepare(sql).pluck().get(Number(productId.slice('prd_'.length))) as T;
+    return Number(await queryValue(db, sql, [Number(productId.slice('prd_'.length))])) as T;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
-const stockOf = (file: string, productId: string) => read<number>(file, 'select stock from products where id = ?', productId);
+const stockOf = (databaseUrl: string, productId: string) => read<number>(databaseUrl, 'select stock from products where id = ?', productId);
 
 /** Units in orders that were not cancelled. */
-const unitsSold = (file: string, productId: string) =>
+const unitsSold = (databaseUrl: string, productId: string) =>
   read<number>(
-    file,
+    databaseUrl,
     `select coalesce(sum(i.quantity), 0) from order_items i join orders o on o.id = i.order_id
       where i.product_id = ? and o.status <> 'CANCELLED'`,
     productId,
