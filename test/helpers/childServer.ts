@@ -3,11 +3,11 @@
  * tests that measure the process itself: its resident memory, or its event loop under load. Stopped at file end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, inject } from 'vitest';
 import { freePort, stop, waitReady } from '../../tools/childServer.js';
+import { databaseFromTemplate } from './db.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const running = new Set<() => Promise<void>>();
@@ -25,9 +25,8 @@ export interface ChildServer {
 }
 
 export async function startChildServer(env: Record<string, string> = {}): Promise<ChildServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'bazaar-child-'));
-  const file = join(dir, 'test.db');
-  copyFileSync(inject('templateDb'), file);
+  // A fresh database from the run's template: a file copy on SQLite, a database from the template on PostgreSQL.
+  const database = await databaseFromTemplate(inject('templateDb'));
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
@@ -39,7 +38,7 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATABASE_URL: file,
+      DATABASE_URL: database.value,
       SEED_PRODUCTS: '0',
       RATE_LIMIT_MAX: '1000000000',
       RATE_LIMIT_ANON_MAX: '1000000000',
@@ -49,7 +48,7 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
   const url = `http://127.0.0.1:${port}`;
   const close = async () => {
     await stop(child);
-    rmSync(dir, { recursive: true, force: true });
+    await database.dispose();
   };
   running.add(close);
   await waitReady(url, child);
