@@ -19,7 +19,8 @@ import { authenticate, createAccessTokens } from './auth/tokens.js';
 import { createContext, type AppDeps, type Clock, type Context } from './context.js';
 import type { Engine } from './db/engine.js';
 import { createFormatError } from './graphql/formatError.js';
-import { jitGateway } from './graphql/executor.js';
+import { jitExecutor } from './graphql/executor.js';
+import { createFastPath } from './http/fastPath.js';
 import { loadTypeDefs } from './graphql/schema.js';
 import { registerOpsRoutes } from './http/ops.js';
 import { REST_PREFIX, restPlugin } from './rest/index.js';
@@ -38,7 +39,7 @@ import { graphqlRoute } from './http/graphqlRoute.js';
 import { cachePolicyPlugins } from './plugins/cachePolicy/index.js';
 import { graphqlErrorHandler } from './http/graphqlRefusals.js';
 import { entityTagPlugin } from './plugins/responseCache/index.js';
-import { httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
+import { createRequestedCostMemo, httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
 import { createRateLimiter } from './plugins/rateLimit/index.js';
 import { createMemoryBucketStore } from './stores/buckets.js';
 import { attachSubscriptions, drainSubscriptions, type SubscriptionServer } from './subscriptions/server.js';
@@ -130,12 +131,20 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   await subscriptions.start();
   const deprecations = deprecationUsage(schema, metrics.deprecatedUsage);
 
+  const costs = createRequestedCostMemo(schema, limits.selections);
+  const jit = config.optimizations && config.executor === 'jit' ? jitExecutor(schema) : null;
+  // Queries Apollo has served run straight from the route next time (src/http/fastPath.ts), with the cache off.
+  const fastPath =
+    jit && !deps.responseCache
+      ? createFastPath({ schema, deps, limits, costs, compile: jit.compile, countDeprecations: (key, query) => deprecations.countQuery(key, query) })
+      : null;
+
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
   const apq = new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
   const apollo = new ApolloServer<Context>({
     // OPTIMIZATIONS=on executes with graphql-jit (unless EXECUTOR=graphql-js), through Apollo's gateway interface
     // (src/graphql/executor.ts); off, with graphql-js's stock executor.
-    ...(config.optimizations && config.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
+    ...(jit ? { gateway: jit.gateway } : { schema }),
     persistedQueries: { cache: apq },
     // Parsed and validated documents by sha256, bounded by the bytes they really hold (src/cache/documentStore.ts).
     documentStore: createDocumentStore(),
@@ -145,12 +154,13 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     plugins: [
       fastifyApolloDrainPlugin(fastify),
       drainSubscriptions(subscriptions),
-      queryCostPlugin({ limits, rateLimiter: deps.rateLimiter, onCost: recordCost }),
+      queryCostPlugin({ limits, rateLimiter: deps.rateLimiter, onCost: recordCost, costs }),
       observabilityPlugin(metrics, limits),
       deprecations.plugin,
       // Apollo's cache hints, computed per document where the document decides them (no per-field hook).
       ...cachePolicyPlugins<Context>(),
       ...(deps.responseCache ? [entityTagPlugin(schema)] : []),
+      ...(fastPath ? [fastPath.plugin] : []),
     ],
     // A huge document is refused while parsing; the plugin reports it as QUERY_TOO_COMPLEX (limit: tokens).
     parseOptions: { maxTokens: limits.tokens },
@@ -175,6 +185,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
         apq,
         onHit: (doc, query) => deprecations.countQuery(doc, query),
       },
+      fastPath,
     ),
   });
   registerOpsRoutes(fastify, database, metrics, { metricsToken: config.metricsToken });

@@ -15,12 +15,27 @@ import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server
 import { getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
-type Compiled = CompiledQuery | ExecutionResult;
+export type Compiled = CompiledQuery | ExecutionResult;
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 
+export interface JitExecutor {
+  /** The gateway Apollo executes through. */
+  gateway: GatewayInterface;
+  /**
+   * The compiled operation of a parsed document (compiled on first use, kept with the document): what the route's
+   * fast path (src/http/fastPath.ts) runs for documents Apollo has already served.
+   */
+  compile(document: DocumentNode, operationName: string | undefined): Compiled;
+}
+
 /** A gateway that serves `schema` itself and executes with graphql-jit. */
 export function jitGateway(schema: GraphQLSchema): GatewayInterface {
+  return jitExecutor(schema).gateway;
+}
+
+/** graphql-jit for `schema`: the gateway Apollo uses, and the compiled operations it runs, for the route. */
+export function jitExecutor(schema: GraphQLSchema): JitExecutor {
   const listeners = new Set<Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]>();
   const compiled = new WeakMap<DocumentNode, Map<string, Compiled>>();
 
@@ -49,7 +64,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     return result.errors ? { ...result, errors: result.errors.map(asGraphQLError) } : result;
   };
 
-  return {
+  const gateway: GatewayInterface = {
     async load() {
       for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
       return { executor };
@@ -60,6 +75,7 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
     },
     async stop() {},
   };
+  return { gateway, compile };
 }
 
 /**

@@ -22,6 +22,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ThrottleStatus } from '../plugins/rateLimit/index.js';
 import { factsOf, linkContext, operationNameOf, recordOperation } from '../observability/requestFacts.js';
 import { admitDocuments, FREE_DOCUMENT_CHARS } from '../plugins/queryCost/documentPrice.js';
+import type { FastPath } from './fastPath.js';
 import { documentTexts, isCsrfSafe, readOperation } from './graphqlRequest.js';
 import { requestRefusal, sendRefusal } from './graphqlRefusals.js';
 
@@ -50,6 +51,8 @@ export function graphqlRoute(
   deps: AppDeps,
   metrics: Metrics,
   cache: ResponseCacheRoute | null,
+  /** Queries already seen, executed without Apollo's pipeline (src/http/fastPath.ts); only with the cache off. */
+  fast: FastPath | null = null,
 ): RouteHandlerMethod {
   const flights = createSingleFlight<HTTPGraphQLResponse | null>();
   const counted = { hit: metrics.responseCache.labels({ result: 'hit' }), miss: metrics.responseCache.labels({ result: 'miss' }) };
@@ -189,8 +192,13 @@ export function graphqlRoute(
       }
     }
 
-    const op = cache ? readOperation(req) : null;
-    if (!cache || !op || !isCsrfSafe(req)) return send(reply, await execute(req), 'BYPASS');
+    if (!cache) {
+      const caller = fast ? await viewerOf(req) : null;
+      const body = caller ? await fast!.serve(req, reply, caller.viewer) : undefined;
+      return body ?? send(reply, await execute(req), 'BYPASS');
+    }
+    const op = readOperation(req);
+    if (!op || !isCsrfSafe(req)) return send(reply, await execute(req), 'BYPASS');
     const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
     const doc = query === undefined ? null : cache.analyze(query, op.operationName);
     if (!doc?.isQuery) return send(reply, await execute(req), 'BYPASS');

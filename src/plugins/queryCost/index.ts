@@ -24,10 +24,12 @@ import {
   tokenRefusal,
   type QueryLimits,
 } from './limits.js';
+import type { RequestedCostMemo } from './memo.js';
 import { requestedCost } from './requested.js';
 import { measureShape, rootFieldCount } from './shape.js';
 
 export { httpBatchHooks } from './batch.js';
+export { createRequestedCostMemo, type RequestedCostMemo } from './memo.js';
 export { FIXED_LIMITS, queryLimits, type QueryLimits } from './limits.js';
 
 /** The contract's `extensions.cost`. */
@@ -46,6 +48,8 @@ export interface QueryCostOptions {
   rateLimiter: RateLimiter;
   /** Told each operation's `extensions.cost` as it is answered (the request log line). */
   onCost?(ctx: Context, cost: CostExtension): void;
+  /** Requested costs already computed (memo.ts), shared with the route's fast path. */
+  costs: RequestedCostMemo;
 }
 
 /** What the guard knows about one operation. */
@@ -58,7 +62,7 @@ interface Costing {
   charged: boolean;
 }
 
-export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOptions): ApolloServerPlugin<Context> {
+export function queryCostPlugin({ limits, rateLimiter, onCost, costs }: QueryCostOptions): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request, contextValue: ctx }) {
       // The bucket the request starts with pays and is refunded, even if the request signs someone in meanwhile
@@ -78,10 +82,14 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
           }
           if (!operation) return batch.leave();
           let requested: number;
+          let remember = () => {};
           try {
             const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
             costing = { document, operation, requested: null, variables: coerced.coerced ?? {}, charged: false };
-            const costed = requestedCost(schema, document, operation, request.variables, limits.selections);
+            // Variables that do not fit cost 0 (execution refuses them): only fitting ones go through the memo.
+            const memo = coerced.errors ? null : costs.cost(document, operation, request.variables);
+            const costed = memo ? memo.result : requestedCost(schema, document, operation, request.variables, limits.selections);
+            if (memo) remember = memo.remember;
             if (costed.ok) costing.requested = costed.cost;
             const refusal = shapeRefusal(measureShape(document, operation), limits);
             if (refusal) throw refusal;
@@ -100,6 +108,7 @@ export function queryCostPlugin({ limits, rateLimiter, onCost }: QueryCostOption
             if (total > 0) await rateLimiter.spend(payer, total);
           });
           costing.charged = true;
+          remember();
         },
 
         async willSendResponse(rc) {

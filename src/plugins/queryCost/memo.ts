@@ -1,0 +1,105 @@
+/**
+ * The requested cost, memoized per document, operation and the variables it depends on. Walking an operation to
+ * cost it is most of what the query guard does per request; the same screen asks the same query over and over.
+ *
+ * Most variables do not change the cost: only those in a slicing argument (`first`), in an argument or input with
+ * `@cost` (a search), or in `@skip`/`@include` do (found once per operation, by walking it with the schema). So
+ * the memo key is the document's number, the operation's name and those variables' JSON: `placeOrder` with a fresh
+ * idempotency key every time is costed once. Call it only with variables that coerced (a request whose variables do
+ * not fit is costed 0, and refused by execution).
+ *
+ * Bounded by bytes (keys up to `VARIABLES_KEY_MAX` characters of variables; longer ones are costed every time) and
+ * filled by `remember`, which the caller calls once the request was admitted (its cost charged), so refused
+ * requests leave nothing behind.
+ */
+import {
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValueNode,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { costModel } from './model.js';
+import { requestedCost, type RequestedCost } from './requested.js';
+
+/** Variables (the cost-relevant ones, as JSON) up to this long are memoized. @default 2048 */
+const VARIABLES_KEY_MAX = 2048;
+
+export interface RequestedCostMemo {
+  /** The operation's requested cost; `remember()` keeps it for the next request (call it after admission). */
+  cost(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> | undefined,
+  ): { result: RequestedCost; remember(): void };
+}
+
+/** @param maxBytes bound on the memo's keys and values. @default 2 MiB */
+export function createRequestedCostMemo(schema: GraphQLSchema, maxSelections: number, maxBytes = 2 * 1024 * 1024): RequestedCostMemo {
+  const memo = new LRUCache<string, number>({ maxSize: maxBytes, sizeCalculation: (_cost, key) => key.length * 2 + 100 });
+  /** A number per parsed document (the documents live in Apollo's store; a re-parsed text gets a new number). */
+  const documents = new WeakMap<DocumentNode, number>();
+  const relevant = new WeakMap<OperationDefinitionNode, readonly string[]>();
+  let next = 0;
+  const nothing = () => {};
+
+  return {
+    cost(document, operation, variables) {
+      let id = documents.get(document);
+      if (id === undefined) documents.set(document, (id = ++next));
+      let names = relevant.get(operation);
+      if (!names) relevant.set(operation, (names = costVariables(schema, document, operation)));
+      // [value] for a variable given, [] for one left out (its default applies): not the same cost.
+      const values = names.length === 0 ? '' : JSON.stringify(names.map((name) => (variables && name in variables ? [variables[name]] : [])));
+      const key = values.length <= VARIABLES_KEY_MAX ? `${id}\n${operation.name?.value ?? ''}\n${values}` : undefined;
+      const known = key === undefined ? undefined : memo.get(key);
+      if (known !== undefined) return { result: { ok: true, cost: known }, remember: nothing };
+      const result = requestedCost(schema, document, operation, variables, maxSelections);
+      if (!result.ok || key === undefined) return { result, remember: nothing };
+      return { result, remember: () => void memo.set(key, result.cost) };
+    },
+  };
+}
+
+/**
+ * The variables an operation's requested cost depends on: those used in a slicing argument of a list, in any
+ * argument of a field whose arguments carry `@cost`, or in a directive (`@skip`/`@include`), fragments included.
+ * Conservative: a variable used in such a place anywhere in the document counts.
+ */
+export function costVariables(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const model = costModel(schema);
+  const found = new Set<string>();
+  const collect = (value: ValueNode) => {
+    visit(value, {
+      Variable(node) {
+        found.add(node.name.value);
+      },
+    });
+  };
+  const typeInfo = new TypeInfo(schema);
+  const definitions = document.definitions.filter((d) => d.kind !== Kind.OPERATION_DEFINITION || d === operation);
+  visit(
+    { ...document, definitions },
+    visitWithTypeInfo(typeInfo, {
+      Directive(node) {
+        for (const arg of node.arguments ?? []) collect(arg.value);
+        return false;
+      },
+      Argument(node) {
+        const field = typeInfo.getFieldDef();
+        if (!field) {
+          collect(node.value); // an argument we cannot place: count it
+          return false;
+        }
+        const { listSize } = model.field(field);
+        if (model.hasArgumentCost(field) || listSize?.slicingArguments.includes(node.name.value)) collect(node.value);
+        return false;
+      },
+    }),
+  );
+  return [...found].sort();
+}

@@ -1,0 +1,126 @@
+/**
+ * The route's fast path (src/http/fastPath.ts) is an optimization, not a behaviour: a query Apollo has served once
+ * is answered the second time without Apollo's pipeline, with the same status, headers, data, errors, costs, bucket
+ * charges, log facts and deprecation counts. Anything else still goes through Apollo.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './helpers/server.js';
+
+const PRODUCT_PAGE = `query ProductPage($id: ID!) {
+  product(id: $id) {
+    id title description brand images
+    price { formatted } mrp { formatted } discountPercent inStock rating reviewCount
+    seller { id name city rating }
+    reviews(first: 5, sort: RATING_DESC) { nodes { id rating title body createdAt author { name } } }
+  }
+}`;
+
+/** [what, query, variables, whether the second request may skip Apollo] */
+const CASES: [string, string, Record<string, unknown> | undefined, boolean][] = [
+  ['the product page', PRODUCT_PAGE, { id: 'prd_2' }, true],
+  [
+    'a category listing with connections, cursors and a deprecated field',
+    `query Listing($cat: ID!) { products(first: 6, filter: { categoryId: $cat }) { totalCount pageInfo { hasNextPage endCursor }
+      edges { cursor node { id title price { formatted } seller { name rating } reviews(first: 2, sort: RATING_DESC) { nodes { rating author { name } } } } } } }`,
+    { cat: 'cat_1' },
+    true,
+  ],
+  ['a node through an interface', '{ node(id: "prd_3") { __typename ... on Product { title } } seller: node(id: "sel_1") { id } }', undefined, true],
+  ['a product that does not exist (null, no error)', 'query($id: ID!) { product(id: $id) { title } }', { id: 'prd_999999' }, true],
+  [
+    'fragments and aliases',
+    `{ cheap: products(first: 3, sort: PRICE_ASC) { ...Item } dear: products(first: 3, sort: PRICE_DESC) { ...Item } }
+     fragment Item on ProductConnection { edges { cursor node { id __typename createdAt inStock } } }`,
+    undefined,
+    true,
+  ],
+  ['@include (policy decided field by field: Apollo)', 'query($s: Boolean!) { products(first: 2) { nodes { title seller @include(if: $s) { name } } } }', { s: true }, false],
+  ['a bad ID (errors: Apollo)', '{ product(id: "nope") { id } }', undefined, false],
+  ['a bad argument beside good data (errors: Apollo)', '{ categories { slug } products(first: 101) { totalCount } }', undefined, false],
+  ['a private field anonymously (errors: Apollo)', '{ categories { slug } order(id: "ord_1") { id } }', undefined, false],
+  ['a query over the cost limit (refused: Apollo)', '{ products(first: 100) { nodes { reviews(first: 100) { nodes { id } } } } }', undefined, false],
+];
+
+/** What a client sees, less the bucket's level (which moves between requests). */
+function seen(res: { status: number; headers: Headers; body: any }) {
+  const { throttleStatus, ...cost } = res.body.extensions?.cost ?? {};
+  return {
+    status: res.status,
+    headers: Object.fromEntries(['content-type', 'cache-control', 'x-cache', 'cache-tag', 'age'].map((h) => [h, res.headers.get(h)])),
+    body: { ...res.body, extensions: res.body.extensions && { cost: { ...cost, throttleStatus: { ...throttleStatus, currentlyAvailable: 0 } } } },
+  };
+}
+
+describe('the fast path answers as Apollo does', () => {
+  let server: TestServer;
+  let apolloCalls = 0;
+  beforeAll(async () => {
+    server = await startServer({ NODE_ENV: 'production', JWT_SECRET: 'e'.repeat(40), RESPONSE_CACHE: 'off' });
+    const apollo = server.app.apollo;
+    const execute = apollo.executeHTTPGraphQLRequest.bind(apollo);
+    apollo.executeHTTPGraphQLRequest = (request) => {
+      apolloCalls++;
+      return execute(request);
+    };
+  });
+
+  it.each(CASES)('%s', async (_, query, variables, fast) => {
+    const before = apolloCalls;
+    const first = await server.gql(query, variables);
+    const afterFirst = apolloCalls;
+    const second = await server.gql(query, variables);
+    const third = await server.gql(query, variables);
+    expect(afterFirst - before).toBe(1); // first sight: Apollo
+    expect(apolloCalls - afterFirst).toBe(fast ? 0 : 2);
+    expect(seen(second)).toEqual(seen(first));
+    expect(seen(third)).toEqual(seen(first));
+  });
+
+  it('charges the requested cost and refunds the unused part, as Apollo does', async () => {
+    // A stopped clock: the bucket does not refill between requests, so each takes exactly its actual cost.
+    const frozen = await startServer({ NODE_ENV: 'production', JWT_SECRET: 'e'.repeat(40), RESPONSE_CACHE: 'off' }, { clock: () => 1_800_000_000_000 });
+    const levels: number[] = [];
+    const actual: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const cost = ((await frozen.gql(PRODUCT_PAGE, { id: 'prd_5' })).body as any).extensions.cost;
+      expect(cost.requestedQueryCost).toBeGreaterThan(cost.actualQueryCost);
+      levels.push(cost.throttleStatus.currentlyAvailable);
+      actual.push(cost.actualQueryCost);
+    }
+    expect(levels[0]! - levels[1]!).toBe(actual[1]); // the second request, on the fast path
+    expect(levels[1]! - levels[2]!).toBe(actual[2]);
+    expect(actual[1]).toBe(actual[0]);
+  });
+
+  it('answers GET queries (with the preflight header) and bad variables as Apollo does', async () => {
+    const url = (variables: unknown) =>
+      `${server.url}/graphql?${new URLSearchParams({ query: PRODUCT_PAGE, variables: JSON.stringify(variables) })}`;
+    const get = async (variables: unknown) => {
+      const res = await fetch(url(variables), { headers: { 'apollo-require-preflight': 'true' } });
+      return seen({ status: res.status, headers: res.headers, body: await res.json() });
+    };
+    const first = await get({ id: 'prd_7' });
+    const calls = apolloCalls;
+    expect(await get({ id: 'prd_7' })).toEqual(first);
+    expect(apolloCalls).toBe(calls);
+    const bad = await get({ id: { not: 'an id' } });
+    expect(bad.status).toBe(400);
+    expect(apolloCalls).toBe(calls + 1);
+  });
+
+  it('names the operation and its cost for the request log, and counts deprecated fields', async () => {
+    const metric = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/graphql_deprecated_field_usage_total\{coordinate="Product.rating"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const durations = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return Number(/http_request_duration_seconds_count\{operation="ProductPage",status="200"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const [deprecated, count] = [await metric(), await durations()];
+    await server.gql(PRODUCT_PAGE, { id: 'prd_8' });
+    await server.gql(PRODUCT_PAGE, { id: 'prd_8' });
+    expect(await metric()).toBe(deprecated + 2);
+    expect(await durations()).toBe(count + 2);
+  });
+});
