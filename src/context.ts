@@ -9,7 +9,8 @@ import type { Config } from './config/index.js';
 import type { Engine, Queryable } from './db/engine.js';
 import type { PubSub } from './pubsub/index.js';
 import { createRequestCache, type RequestCache } from './cache/tags.js';
-import type { ResponseCacheStore } from './cache/store.js';
+import type { ResponseCacheStore } from './stores/responseCache.js';
+import type { Stores } from './stores/index.js';
 import type { RateLimiter } from './plugins/rateLimit/index.js';
 import type { Role } from './db/schema.js';
 
@@ -56,6 +57,8 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   /** The response cache; null when RESPONSE_CACHE=off. */
   responseCache: ResponseCacheStore | null;
+  /** Every shared store, in-process or on Redis (src/stores). */
+  stores: Stores;
 }
 
 export interface AuthDeps {

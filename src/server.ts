@@ -13,7 +13,6 @@ import { resolvers } from '../resolvers/index.js';
 import type { Config } from './config/index.js';
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import { createMemoryLoginThrottle } from './auth/loginThrottle.js';
 import { usersByIds } from './data/catalog.js';
 import { authenticate, createAccessTokens } from './auth/tokens.js';
 import { createContext, type AppDeps, type Clock, type Context } from './context.js';
@@ -31,17 +30,15 @@ import { countRateLimited } from './observability/rateLimit.js';
 import { lazyChildLogger } from './observability/lazyLogger.js';
 import { registerRequestLog } from './observability/requestLog.js';
 import { createMemoryPubSub } from './pubsub/index.js';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createDocumentAnalyzer } from './cache/document.js';
 import { createDocumentStore } from './cache/documentStore.js';
-import { createMemoryCacheStore } from './cache/store.js';
 import { graphqlRoute } from './http/graphqlRoute.js';
 import { cachePolicyPlugins } from './plugins/cachePolicy/index.js';
 import { graphqlErrorHandler } from './http/graphqlRefusals.js';
 import { entityTagPlugin } from './plugins/responseCache/index.js';
 import { createRequestedCostMemo, httpBatchHooks, queryCostPlugin, queryLimits } from './plugins/queryCost/index.js';
 import { createRateLimiter } from './plugins/rateLimit/index.js';
-import { createMemoryBucketStore } from './stores/buckets.js';
+import { createStores, type Stores } from './stores/index.js';
 import { attachSubscriptions, drainSubscriptions, type SubscriptionServer } from './subscriptions/server.js';
 
 /** The contract's request body limit: 256 KB, larger is HTTP 413. */
@@ -66,6 +63,8 @@ export interface AppOptions {
   logStream?: DestinationStream;
   /** @default Date.now */
   clock?: Clock;
+  /** The shared stores (tests inject their own). @default createStores(config): in-process, or Redis with REDIS_URL */
+  stores?: Stores;
 }
 
 export async function createApp(config: Config, database: Engine, options: AppOptions = {}): Promise<App> {
@@ -89,6 +88,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     ajv: { customOptions: { removeAdditional: false } },
   });
   const clock = options.clock ?? Date.now;
+  const stores = options.stores ?? createStores(config, { log: (message) => fastify.log.warn(message) });
   const deps: AppDeps = {
     config,
     database,
@@ -96,11 +96,12 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     auth: {
       // A signed token must also name an existing account (src/auth/tokens.ts).
       tokens: createAccessTokens(config.jwtSecret, clock, async (id) => (await usersByIds(database, [id])).length > 0),
-      loginThrottle: createMemoryLoginThrottle(),
+      loginThrottle: stores.attempts,
     },
     pubsub: createMemoryPubSub(),
-    responseCache: config.responseCache ? createMemoryCacheStore(config.cacheMaxBytes) : null,
-    rateLimiter: countRateLimited(createRateLimiter(config, createMemoryBucketStore(), clock), metrics),
+    responseCache: stores.responseCache,
+    rateLimiter: countRateLimited(createRateLimiter(config, stores.buckets, clock), metrics),
+    stores,
   };
   const limits = queryLimits(config);
 
@@ -140,7 +141,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
       : null;
 
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
-  const apq = new InMemoryLRUCache<string>({ maxSize: 16 * 1024 * 1024 });
+  const apq = stores.apq;
   const apollo = new ApolloServer<Context>({
     // OPTIMIZATIONS=on executes with graphql-jit (unless EXECUTOR=graphql-js), through Apollo's gateway interface
     // (src/graphql/executor.ts); off, with graphql-js's stock executor.
@@ -188,7 +189,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
       fastPath,
     ),
   });
-  registerOpsRoutes(fastify, database, metrics, { metricsToken: config.metricsToken });
+  registerOpsRoutes(fastify, database, metrics, { metricsToken: config.metricsToken, redis: stores.redis });
   await fastify.register(restPlugin, { prefix: REST_PREFIX, deps });
 
   // One log line and one histogram sample per request; SQL and WebSocket counts are read at scrape time.
@@ -204,6 +205,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     listen: (port = config.port, host = config.host) => fastify.listen({ port, host }),
     async close() {
       await apollo.stop(); // drains fastify (in-flight requests finish, new ones get 503) and closes every WebSocket
+      await stores.close();
       await database.close();
     },
   };

@@ -18,7 +18,7 @@ describe('configuration is read and validated once, failing with one line naming
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL'],
-    [{ REDIS_URL: 'redis://localhost' }, 'REDIS_URL'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
     [{ OPTIMIZATIONS: 'fast' }, 'OPTIMIZATIONS'],
     [{ EXECUTOR: 'v8' }, 'EXECUTOR'],
   ])('%j fails naming %s', (env, name) => {

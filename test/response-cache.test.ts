@@ -259,7 +259,7 @@ describe('memory stays under the configured bound', () => {
   it('filling the cache with many distinct queries evicts the least recently used', async () => {
     const small = await startServer({ CACHE_MAX_BYTES: '60000' });
     for (let i = 1; i <= 150; i++) await small.gql(PRODUCT, { id: `prd_${i}` });
-    const stats = small.app.deps.responseCache!.stats();
+    const stats = await small.app.deps.responseCache!.stats();
     expect(stats.bytes).toBeLessThanOrEqual(60000);
     expect(stats.entries).toBeGreaterThan(5);
     expect(stats.entries).toBeLessThan(150);

@@ -49,8 +49,12 @@ export interface Config {
   corsOrigins: string[];
   /** Serve repeated reads from the response cache. @default true */
   responseCache: boolean;
-  /** Bound on the in-process response cache. @default 67_108_864 (64 MiB) */
+  /** Bound on the in-process response cache (on Redis: on one response). @default 67_108_864 (64 MiB) */
   cacheMaxBytes: number;
+  /** What instances share (src/stores). @default null: everything in-process */
+  redisUrl: string | null;
+  /** Starts every Redis key this server writes (several deployments, or test servers, may share one Redis). @default 'bazaar:' */
+  redisPrefix: string;
   /**
    * Execute with graphql-jit and batch lookups with DataLoader. `off` runs graphql-js's stock executor and loaders
    * that neither batch nor cache: the baseline the benchmarks measure the optimizations against. @default true
@@ -184,7 +188,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const production = nodeEnv === 'production';
 
-  if (env.REDIS_URL) fail('REDIS_URL', 'unset (Redis support is not built yet; everything runs in-process)', env.REDIS_URL);
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl !== null && !/^rediss?:\/\/[^/\s]*(\/\d+)?$/.test(redisUrl)) {
+    fail('REDIS_URL', 'redis://[:PASSWORD@]HOST[:PORT][/N]', redisUrl.replace(/\/\/[^@/]*@/, '//***@'));
+  }
 
   let jwtSecret = env.JWT_SECRET ?? '';
   const jwtSecretGenerated = jwtSecret === '';
@@ -222,6 +229,8 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: origins(env.CORS_ORIGINS),
     responseCache: toggle(env, 'RESPONSE_CACHE', true),
     cacheMaxBytes: int(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024),
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX || 'bazaar:',
     optimizations: toggle(env, 'OPTIMIZATIONS', true),
     executor,
     websocket: websocketLimits(env),

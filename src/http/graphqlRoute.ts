@@ -15,7 +15,7 @@ import { authenticate } from '../auth/tokens.js';
 import type { DocumentInfo } from '../cache/document.js';
 import { cacheKey } from '../cache/key.js';
 import { createSingleFlight } from '../cache/singleFlight.js';
-import type { CacheEntry, ResponseCacheStore } from '../cache/store.js';
+import type { CacheEntry, ResponseCacheStore } from '../stores/responseCache.js';
 import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
 import { RateLimitedError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -154,11 +154,11 @@ export function graphqlRoute(
   /** Runs a miss through Apollo and stores what may be stored. */
   async function executeAndStore(req: FastifyRequest, key: string, doc: DocumentInfo): Promise<HTTPGraphQLResponse> {
     const store = cache!.store;
-    const mark = store.mark();
+    const mark = await store.mark();
     let ctx: Context | undefined;
     const res = await execute(req, (c) => (ctx = c));
     const entry = ctx && res.body.kind === 'complete' ? toEntry(res, res.body.string, ctx, doc, deps.clock()) : null;
-    if (entry && store.set(key, entry, mark) && entry.scope === 'PUBLIC') res.headers.set('cache-tag', entry.tags.join(','));
+    if (entry && (await store.set(key, entry, mark)) && entry.scope === 'PUBLIC') res.headers.set('cache-tag', entry.tags.join(','));
     return res;
   }
 
@@ -198,7 +198,8 @@ export function graphqlRoute(
       return body ?? send(reply, await execute(req), 'BYPASS');
     }
     const op = readOperation(req);
-    if (!op || !isCsrfSafe(req)) return send(reply, await execute(req), 'BYPASS');
+    // A store that cannot be trusted right now (Redis lost or recovering) is not read: reads go to the database.
+    if (!op || !isCsrfSafe(req) || !cache.store.available()) return send(reply, await execute(req), 'BYPASS');
     const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
     const doc = query === undefined ? null : cache.analyze(query, op.operationName);
     if (!doc?.isQuery) return send(reply, await execute(req), 'BYPASS');
@@ -212,7 +213,7 @@ export function graphqlRoute(
     const { viewer } = caller;
 
     const { key, remember } = keyFor(doc, op.operationName, op.variables, viewer);
-    const hit = cache.store.get(key, deps.clock());
+    const hit = await cache.store.get(key, deps.clock());
     const name = () => operationNameOf(doc, query!, op.operationName);
     if (hit) {
       cache.onHit?.(doc, query!);
@@ -226,7 +227,7 @@ export function graphqlRoute(
     }
     // Waited for an identical request: serve what it stored, or run our own if it stored nothing.
     await flight.result.catch(() => null);
-    const stored = cache.store.get(key, deps.clock());
+    const stored = await cache.store.get(key, deps.clock());
     if (!stored) return send(reply, await execute(req), 'MISS');
     cache.onHit?.(doc, query!);
     return serveHit(req, reply, stored, viewer, name(), remember);

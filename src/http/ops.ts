@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../db/engine.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RedisLink } from '../stores/redis.js';
 
 export interface OpsOptions {
   /**
@@ -10,19 +11,29 @@ export interface OpsOptions {
    * metrics is the operator's choice. Unset, it is public, as the contract lists it. @default undefined (METRICS_TOKEN)
    */
   metricsToken?: string;
+  /** The shared stores' connection when `REDIS_URL` is set: `/ready` then reports it too. */
+  redis?: RedisLink | null;
 }
 
 export function registerOpsRoutes(app: FastifyInstance, database: Engine, metrics: Metrics, options: OpsOptions = {}): void {
+  const redis = options.redis ?? null;
   const expected = options.metricsToken === undefined ? undefined : createHash('sha256').update(`Bearer ${options.metricsToken}`).digest();
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.get('/ready', async (_req, reply) => {
+    let databaseOk = true;
     try {
       await database.ping();
-      return { status: 'ok', database: 'ok' };
     } catch {
-      return reply.code(503).send({ status: 'unavailable', database: 'failed' });
+      databaseOk = false;
     }
+    const redisOk = redis ? redis.available() : null;
+    const body = {
+      status: databaseOk && redisOk !== false ? 'ok' : 'unavailable',
+      database: databaseOk ? 'ok' : 'failed',
+      ...(redisOk !== null && { redis: redisOk ? 'ok' : 'failed' }),
+    };
+    return body.status === 'ok' ? body : reply.code(503).send(body);
   });
 
   app.get('/metrics', async (req, reply) => {

@@ -53,7 +53,14 @@ export function registerRoutes(app: FastifyInstance, deps: AppDeps, routes: Rest
         const points = typeof r.cost === 'number' ? r.cost : r.cost(req);
         await deps.rateLimiter.spend(contexts.get(req)!, points);
       },
-      handler: (req, reply) => r.handler(contexts.get(req)!, req, reply),
+      handler: async (req, reply) => {
+        const ctx = contexts.get(req)!;
+        try {
+          return await r.handler(ctx, req, reply);
+        } finally {
+          await ctx.cache.settled(); // a write's cache invalidations finish before it answers
+        }
+      },
     });
   }
 }

@@ -61,7 +61,7 @@ export async function logIn(ctx: Context, rawEmail: string, password: string): P
   const keys = [`account:${email}`, `client:${ctx.request.ip}`] as const;
   const policies = [ACCOUNT_POLICY, CLIENT_POLICY] as const;
   const now = ctx.clock();
-  const wait = Math.max(...keys.map((k, i) => ctx.auth.loginThrottle.waitMs(k, policies[i]!, now)));
+  const wait = Math.max(...(await Promise.all(keys.map((k, i) => ctx.auth.loginThrottle.waitMs(k, policies[i]!, now)))));
   if (wait > 0) {
     throw new RateLimitedError(`Too many failed sign-in attempts. Try again in ${Math.ceil(wait / 1000)} s.`, wait);
   }
@@ -69,10 +69,10 @@ export async function logIn(ctx: Context, rawEmail: string, password: string): P
   // Unknown emails cost the same KDF work as known ones, so timing does not reveal which accounts exist.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
   if (!user?.passwordHash || !ok) {
-    keys.forEach((k, i) => ctx.auth.loginThrottle.recordFailure(k, policies[i]!, ctx.clock()));
+    await Promise.all(keys.map((k, i) => ctx.auth.loginThrottle.recordFailure(k, policies[i]!, ctx.clock())));
     throw new UnauthenticatedError(LOGIN_FAILED);
   }
-  ctx.auth.loginThrottle.clear(keys[0]);
+  await ctx.auth.loginThrottle.clear(keys[0]);
   return startSession(ctx, user, await newRefreshToken(ctx, user.id, randomId()));
 }
 

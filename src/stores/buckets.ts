@@ -3,8 +3,8 @@
  * `restorePerSecond`; spending takes points out, all or nothing. Time is passed in (`now`, milliseconds), so callers
  * own the clock and tests can move it.
  *
- * The interface is the contract for every engine: the in-process store below now, a Redis store (one Lua script per
- * call, so refill-and-take stays atomic across instances) when `REDIS_URL` is supported. Hence the promises.
+ * The interface is the contract for every engine (test/stores.test.ts runs it on each): the in-process store below,
+ * and `bucketsRedis.ts` (one Lua script per call, so refill-and-take stays atomic across instances).
  */
 
 export interface BucketLimits {

@@ -3,6 +3,9 @@
  * resolved on adds its ID (`prd_1`) to the request's cache tags, and so does every ID a field asks for by its `id`
  * argument, found or not. Lists tag themselves in the services.
  * Installed only when the response cache is on (it runs for every field).
+ *
+ * It also holds the response until the invalidations the operation started are done (on Redis they are a round
+ * trip): once a mutation has answered, no instance serves a read it made stale.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
@@ -36,6 +39,9 @@ export function entityTagPlugin(schema: GraphQLSchema): ApolloServerPlugin<Conte
               if (typeof id === 'number') contextValue.cache.tag(encodeId(type as NodeType, id));
             },
           };
+        },
+        async willSendResponse({ contextValue }) {
+          await contextValue.cache.settled();
         },
       };
     },
