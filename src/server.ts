@@ -149,6 +149,9 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     persistedQueries: { cache: apq },
     // Parsed and validated documents by sha256, bounded by the bytes they really hold (src/cache/documentStore.ts).
     documentStore: createDocumentStore(),
+    // src/main.ts owns SIGTERM/SIGINT (close() stops Apollo, then the stores and the database); Apollo's own
+    // handler would race it, and the Redis connection then kept a half-closed process alive.
+    stopOnTerminationSignals: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: !production,
     formatError,

@@ -1,0 +1,140 @@
+/**
+ * `npm run cluster -- --instances 3 [--port 4001] [--products 10000] [--database postgres|sqlite]`: one server made of
+ * N instances, as in production. Starts a private Redis and a database from the system's binaries in temp folders
+ * (PostgreSQL by default, when tools/services/postgres.ts is present; else one SQLite file all instances share), then
+ * N instances (`src/main.ts`) on consecutive ports with the same DATABASE_URL, REDIS_URL and JWT_SECRET. Prints the
+ * URLs; Ctrl-C stops the instances (gracefully), then the stores, and removes every temp folder.
+ *
+ * Put any load balancer in front (round robin is fine: the instances hold no state of their own).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { waitReady } from './childServer.js';
+import { startRedis } from './services/redis.js';
+
+export interface ClusterOptions {
+  instances: number;
+  /** The first instance's port; the others follow. */
+  port: number;
+  products: number;
+  database: 'postgres' | 'sqlite';
+  /** Extra environment for every instance. */
+  env?: Record<string, string>;
+  /** Where the instances' output goes. @default ignored */
+  output?: 'inherit' | 'ignore';
+}
+
+export interface Cluster {
+  urls: string[];
+  databaseUrl: string;
+  redisUrl: string;
+  children: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+interface Database {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A private PostgreSQL when its helper exists (tools/services/postgres.ts), else a SQLite file in a temp folder. */
+async function startDatabase(kind: ClusterOptions['database']): Promise<Database> {
+  const helper = new URL('./services/postgres.ts', import.meta.url);
+  if (kind === 'postgres' && existsSync(helper)) {
+    const { startPostgres } = (await import(helper.href)) as {
+      startPostgres(): Promise<{ url: string; stop(): Promise<void> }>;
+    };
+    const pg = await startPostgres();
+    return { url: pg.url, stop: () => pg.stop() };
+  }
+  if (kind === 'postgres') process.stderr.write('tools/services/postgres.ts is not here yet: using one SQLite file\n');
+  const dir = mkdtempSync(join(tmpdir(), 'bazaar-cluster-'));
+  return { url: join(dir, 'bazaar.db'), stop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** SIGTERM (graceful), then wait for the exit; nothing to do for one already gone (a test may SIGKILL one). */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const redis = await startRedis();
+  const database = await startDatabase(options.database).catch(async (err) => {
+    await redis.stop();
+    throw err;
+  });
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    SEED_PRODUCTS: String(options.products),
+    HOST: '127.0.0.1',
+    ...options.env,
+  };
+  const stopAll = async () => {
+    await Promise.all(children.map((child) => stop(child)));
+    await redis.stop();
+    await database.stop();
+  };
+  try {
+    for (let i = 0; i < options.instances; i++) {
+      const port = options.port + i;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...env, PORT: String(port) },
+        stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'],
+      });
+      children.push(child);
+      const url = `http://127.0.0.1:${port}`;
+      // The first instance seeds an empty database; the others start once it serves.
+      if (i === 0) await waitReady(url, child);
+      urls.push(url);
+    }
+    await Promise.all(urls.map((url, i) => waitReady(url, children[i]!)));
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  return { urls, databaseUrl: database.url, redisUrl: redis.url, children, stop: stopAll };
+}
+
+if (import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const { values } = parseArgs({
+    options: {
+      instances: { type: 'string', default: '3' },
+      port: { type: 'string', default: '4001' },
+      products: { type: 'string', default: '10000' },
+      database: { type: 'string', default: 'postgres' },
+    },
+  });
+  const cluster = await startCluster({
+    instances: Number(values.instances),
+    port: Number(values.port),
+    products: Number(values.products),
+    database: values.database === 'sqlite' ? 'sqlite' : 'postgres',
+    output: 'inherit',
+  });
+  process.stdout.write(
+    `\n${cluster.urls.length} instances, one server:\n${cluster.urls.map((u) => `  ${u}/graphql`).join('\n')}\n` +
+      `DATABASE_URL=${cluster.databaseUrl}\nREDIS_URL=${cluster.redisUrl}\nCtrl-C stops everything.\n`,
+  );
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void cluster.stop().then(() => process.exit(0));
+    });
+  }
+}
