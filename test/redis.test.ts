@@ -45,7 +45,7 @@ async function startInstance(file: string, env: Record<string, string>): Promise
     RATE_LIMIT_MAX: '100000000',
     ...env,
   });
-  const app = await createApp(config, openDatabase(config.databasePath));
+  const app = await createApp(config, await openDatabase(config.databaseUrl));
   const url = await app.listen(0, '127.0.0.1');
   cleanup.push(() => app.close());
   await app.deps.stores.redis?.whenAvailable();
