@@ -1,19 +1,17 @@
 /**
- * Servers over one Redis act as one: two instances in this process over one SQLite file (REDIS_URL with SQLite is
- * allowed) and the run's Redis, each pair under its own key prefix. Then Redis lost and back, on a private
+ * Servers over one Redis act as one: two instances in this process over one database (on SQLite one file: REDIS_URL
+ * with SQLite is allowed) and the run's Redis, each pair under its own key prefix. Then Redis lost and back, on a private
  * redis-server this file stops and restarts.
  */
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { openDatabase } from '../src/db/index.js';
 import { createApp, type App } from '../src/server.js';
 import { startRedis, type RedisServer } from '../tools/services/redis.js';
 import { signInAll, type Demo } from './helpers/accounts.js';
+import { databaseFromTemplate } from './helpers/db.js';
 import { codesOf, dataOf, type GraphQLResponse, type TestServer } from './helpers/server.js';
 
 type Instance = Pick<TestServer, 'url' | 'gql'> & { app: App };
@@ -24,13 +22,11 @@ afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-/** A fresh copy of the seeded template, shared by the instances started on it. */
-function databaseFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bazaar-redis-test-'));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'test.db');
-  copyFileSync(inject('templateDb'), file);
-  return file;
+/** A fresh database from the seeded template (either engine), shared by the instances started on it. */
+async function databaseFile(): Promise<string> {
+  const db = await databaseFromTemplate(inject('templateDb'));
+  cleanup.push(() => db.dispose());
+  return db.value;
 }
 
 const JWT_SECRET = 'a-secret-every-instance-shares-0123456789';
@@ -65,7 +61,7 @@ async function startInstance(file: string, env: Record<string, string>): Promise
 
 /** Two instances over one database and one Redis namespace. */
 async function pair(env: Record<string, string> = {}): Promise<[Instance, Instance]> {
-  const file = databaseFile();
+  const file = await databaseFile();
   const shared = { REDIS_URL: inject('redisUrl'), REDIS_PREFIX: `test:${randomUUID()}:`, ...env };
   return [await startInstance(file, shared), await startInstance(file, shared)];
 }
@@ -166,7 +162,7 @@ describe('Redis lost and back', () => {
   beforeAll(async () => {
     redis = await startRedis({ persist: true });
     cleanup.push(() => redis.stop());
-    a = await startInstance(databaseFile(), { REDIS_URL: redis.url });
+    a = await startInstance(await databaseFile(), { REDIS_URL: redis.url });
     auth = await signInAll(asServer(a));
   });
 
