@@ -37,9 +37,9 @@ export async function signUp(ctx: Context, input: SignUpInput): Promise<AuthPayl
   // Per client: every account is a fresh bucket of points, so a client may not mint them (signUpPolicy).
   const client = `signup:${ctx.request.ip}`;
   const policy = signUpPolicy(ctx.config.signUpBurst);
-  const wait = ctx.auth.loginThrottle.waitMs(client, policy, ctx.clock());
+  const wait = await ctx.auth.loginThrottle.waitMs(client, policy, ctx.clock());
   if (wait > 0) throw new RateLimitedError(`Too many sign-ups from your network. Try again in ${Math.ceil(wait / 1000)} s.`, wait);
-  ctx.auth.loginThrottle.recordFailure(client, policy, ctx.clock());
+  await ctx.auth.loginThrottle.recordFailure(client, policy, ctx.clock());
   if (await data.userByEmail(ctx.db, email)) throw new ConflictError('An account with this email already exists.', 'email');
   const passwordHash = await hashPassword(password);
   let user: UserRow;
