@@ -16,6 +16,7 @@ export enum ErrorCode {
   PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
   GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -32,6 +33,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PERSISTED_QUERY_NOT_FOUND: 400,
   GRAPHQL_PARSE_FAILED: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
+  SERVICE_UNAVAILABLE: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -90,6 +92,19 @@ export class RateLimitedError extends ApiError {
     super(ErrorCode.RATE_LIMITED, message, {
       retryAfterMs: ms,
       http: { status: 429, headers: new Map([['retry-after', String(Math.max(1, Math.ceil(ms / 1000)))]]) },
+    });
+  }
+}
+
+/**
+ * A store the request needs does not answer (the database; Redis for a new subscription): HTTP 503 with
+ * `Retry-After` and `extensions.retryAfterMs`. Nothing was written; the same request may be sent again.
+ */
+export class ServiceUnavailableError extends ApiError {
+  constructor(message: string, retryAfterMs = 2_000) {
+    super(ErrorCode.SERVICE_UNAVAILABLE, message, {
+      retryAfterMs,
+      http: { status: 503, headers: new Map([['retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000)))]]) },
     });
   }
 }

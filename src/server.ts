@@ -29,7 +29,6 @@ import { deprecationUsage } from './observability/deprecations.js';
 import { countRateLimited } from './observability/rateLimit.js';
 import { lazyChildLogger } from './observability/lazyLogger.js';
 import { registerRequestLog } from './observability/requestLog.js';
-import { createMemoryPubSub } from './pubsub/index.js';
 import { createDocumentAnalyzer } from './cache/document.js';
 import { createDocumentStore } from './cache/documentStore.js';
 import { graphqlRoute } from './http/graphqlRoute.js';
@@ -98,7 +97,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
       tokens: createAccessTokens(config.jwtSecret, clock, async (id) => (await usersByIds(database, [id])).length > 0),
       loginThrottle: stores.attempts,
     },
-    pubsub: createMemoryPubSub(),
+    pubsub: stores.events,
     responseCache: stores.responseCache,
     rateLimiter: countRateLimited(createRateLimiter(config, stores.buckets, clock), metrics),
     stores,

@@ -11,7 +11,8 @@ import { openDatabase } from '../src/db/index.js';
 import { createApp, type App } from '../src/server.js';
 import { startRedis, type RedisServer } from '../tools/services/redis.js';
 import { signInAll, type Demo } from './helpers/accounts.js';
-import { databaseFromTemplate } from './helpers/db.js';
+import { databaseFromTemplate, sqlOn } from './helpers/db.js';
+import { rawClient, until as waitFor, type RawClient } from './helpers/ws.js';
 import { codesOf, dataOf, type GraphQLResponse, type TestServer } from './helpers/server.js';
 
 type Instance = Pick<TestServer, 'url' | 'gql'> & { app: App };
@@ -70,6 +71,26 @@ const xCache = (res: GraphQLResponse) => res.headers.get('x-cache');
 const PRODUCT = `query P($id: ID!) { product(id: $id) { id title price { amount } } }`;
 const LIST = `{ products(first: 5, sort: PRICE_DESC) { nodes { id title price { amount } } } }`;
 const UPDATE = `mutation($id: ID!, $i: UpdateProductInput!) { updateProduct(id: $id, input: $i) { id title price { amount } } }`;
+const PLACE = `mutation($i: PlaceOrderInput!) { placeOrder(input: $i) { id events { id } } }`;
+const MOVE = `mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { status } }`;
+const MY_UPDATES = `subscription($after: ID) { myOrderUpdates(afterEventId: $after) { id status } }`;
+
+/** A product of the demo seller with plenty of stock, in the instances' database. */
+async function stockedProduct(i: Instance): Promise<string> {
+  const sql = sqlOn(i.app.deps.database);
+  const id = await sql.value('select id from products where seller_id = 1 order by id limit 1');
+  await sql.run('update products set stock = 100000 where id = ?', id);
+  return `prd_${id}`;
+}
+
+/** A signed-in graphql-transport-ws client of an instance, acknowledged. */
+async function socketOn(i: Instance, headers: Record<string, string>): Promise<RawClient> {
+  const client = rawClient(`${i.url.replace(/^http/, 'ws')}/graphql`, { authorization: headers.authorization });
+  cleanup.push(() => client.socket.terminate());
+  await client.acked;
+  return client;
+}
+const statuses = (client: RawClient, id: string) => client.nexts(id).map((p) => `${p.data.myOrderUpdates.id}:${p.data.myOrderUpdates.status}`);
 
 describe('two instances, one Redis', () => {
   let a: Instance;
@@ -135,6 +156,51 @@ describe('two instances, one Redis', () => {
     expect(codesOf(throttled)).toEqual(['RATE_LIMITED']);
     expect(throttled.status).toBe(429);
   }, 60_000);
+});
+
+describe('order changes reach subscribers on every instance', () => {
+  // The change feed's poll is an hour here: a subscriber on B hears of an order placed on A only through Redis.
+  let a: Instance;
+  let b: Instance;
+  let auth: Record<Demo, Record<string, string>>;
+  let productId: string;
+  beforeAll(async () => {
+    [a, b] = await pair({ SUBSCRIPTION_POLL_MS: '3600000' });
+    auth = await signInAll(asServer(a));
+    productId = await stockedProduct(a);
+  });
+
+  it('a change made on A reaches a subscriber on B at once, every change once and in commit order', async () => {
+    const seller = await socketOn(b, auth.seller);
+    seller.subscribe('s', MY_UPDATES);
+    await waitFor(() => b.app.subscriptions.stats().listeners === 1, 'the subscription to start');
+    const placed = dataOf<any>(await a.gql(PLACE, { i: { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } }, auth.buyer)).placeOrder;
+    await waitFor(() => seller.nexts('s').length === 1, 'the order placed on A to reach B', 10_000);
+    expect(dataOf<any>(await a.gql(MOVE, { id: placed.id, s: 'CONFIRMED' }, auth.seller)).updateOrderStatus.status).toBe('CONFIRMED');
+    expect(dataOf<any>(await b.gql(MOVE, { id: placed.id, s: 'SHIPPED' }, auth.seller)).updateOrderStatus.status).toBe('SHIPPED');
+    await waitFor(() => seller.nexts('s').length === 3, 'every change', 10_000);
+    expect(statuses(seller, 's')).toEqual([`${placed.id}:CREATED`, `${placed.id}:CONFIRMED`, `${placed.id}:SHIPPED`]);
+  });
+
+  it('afterEventId from one instance resumes on the other with no gap and no duplicate', async () => {
+    const WITH_EVENTS = `subscription($after: ID) { myOrderUpdates(afterEventId: $after) { id status events { id } } }`;
+    const placed = dataOf<any>(await a.gql(PLACE, { i: { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } }, auth.buyer)).placeOrder;
+    const onA = await socketOn(a, auth.buyer);
+    onA.subscribe('1', WITH_EVENTS, { after: placed.events[0].id });
+    await waitFor(() => a.app.subscriptions.stats().listeners === 1, 'the subscription to start');
+    await b.gql(MOVE, { id: placed.id, s: 'CONFIRMED' }, auth.seller);
+    await waitFor(() => onA.nexts('1').length === 1, 'the confirmation', 10_000);
+    const cursor = onA.nexts('1')[0].data.myOrderUpdates.events.at(-1).id; // what the client saw last
+    onA.socket.terminate();
+    await b.gql(MOVE, { id: placed.id, s: 'SHIPPED' }, auth.seller); // while the client is away
+
+    const onB = await socketOn(b, auth.buyer);
+    onB.subscribe('2', WITH_EVENTS, { after: cursor });
+    await waitFor(() => onB.nexts('2').length === 1, 'the replay on B', 10_000);
+    await a.gql(MOVE, { id: placed.id, s: 'DELIVERED' }, auth.seller);
+    await waitFor(() => onB.nexts('2').length === 2, 'the live change after the replay', 10_000);
+    expect(onB.nexts('2').map((p) => p.data.myOrderUpdates.status)).toEqual(['SHIPPED', 'DELIVERED']);
+  });
 });
 
 describe('one bucket per caller, wherever it lands', () => {
@@ -211,5 +277,29 @@ describe('Redis lost and back', () => {
     await until(async () => (await ready()).status === 200);
     expect(xCache(await a.gql(PRODUCT, { id: 'prd_4' }))).toBe('MISS');
     expect(xCache(await a.gql(PRODUCT, { id: 'prd_4' }))).toBe('HIT');
+  }, 60_000);
+
+  it('subscriptions: open ones closed with 1013, new ones refused with SERVICE_UNAVAILABLE; back, afterEventId loses nothing', async () => {
+    const WITH_EVENTS = `subscription($after: ID) { myOrderUpdates(afterEventId: $after) { id status events { id } } }`;
+    const productId = await stockedProduct(a);
+    const placed = dataOf<any>(await a.gql(PLACE, { i: { items: [{ productId, quantity: 1 }], idempotencyKey: randomUUID() } }, auth.buyer)).placeOrder;
+    const open = await socketOn(a, auth.buyer);
+    open.subscribe('1', WITH_EVENTS, { after: placed.events[0].id });
+    await waitFor(() => a.app.subscriptions.stats().listeners === 1, 'the subscription to start');
+
+    await redis.kill();
+    await waitFor(() => open.closed === 1013, 'the open subscription to be closed with 1013', 10_000);
+    const refused = await socketOn(a, auth.buyer);
+    refused.subscribe('2', WITH_EVENTS, { after: placed.events[0].id });
+    await waitFor(() => refused.messages.some((m) => m.id === '2'), 'an answer to the new subscription', 10_000);
+    expect(refused.messages.find((m) => m.id === '2')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect(dataOf<any>(await a.gql(MOVE, { id: placed.id, s: 'CONFIRMED' }, auth.seller)).updateOrderStatus.status).toBe('CONFIRMED');
+
+    await redis.restart();
+    await until(async () => (await ready()).status === 200);
+    const back = await socketOn(a, auth.buyer);
+    back.subscribe('3', WITH_EVENTS, { after: placed.events[0].id });
+    await waitFor(() => back.nexts('3').length === 1, 'the change made during the outage', 10_000);
+    expect(back.nexts('3')[0].data.myOrderUpdates).toMatchObject({ id: placed.id, status: 'CONFIRMED' });
   }, 60_000);
 });

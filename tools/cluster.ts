@@ -1,7 +1,7 @@
 /**
  * `npm run cluster -- --instances 3 [--port 4001] [--products 10000] [--database postgres|sqlite]`: one server made of
  * N instances, as in production. Starts a private Redis and a database from the system's binaries in temp folders
- * (PostgreSQL by default, when tools/services/postgres.ts is present; else one SQLite file all instances share), then
+ * (PostgreSQL by default; with `--database sqlite` one SQLite file all instances share), then
  * N instances (`src/main.ts`) on consecutive ports with the same DATABASE_URL, REDIS_URL and JWT_SECRET. Prints the
  * URLs; Ctrl-C stops the instances (gracefully), then the stores, and removes every temp folder.
  *
@@ -9,12 +9,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { waitReady } from './childServer.js';
-import { startRedis } from './services/redis.js';
+import { startPostgres } from './services/postgres.js';
+import { startRedis, type RedisServer } from './services/redis.js';
 
 export interface ClusterOptions {
   instances: number;
@@ -32,26 +33,28 @@ export interface Cluster {
   urls: string[];
   databaseUrl: string;
   redisUrl: string;
+  /** The private Redis and database (tests stop and restart them). */
+  redis: RedisServer;
+  database: ClusterDatabase;
   children: ChildProcess[];
   stop(): Promise<void>;
 }
 
-interface Database {
+export interface ClusterDatabase {
   url: string;
+  /** An outage (PostgreSQL only): the server stops at once and keeps its data. */
+  kill?(): Promise<void>;
+  /** Back after `kill`, with its data. */
+  restart?(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** A private PostgreSQL when its helper exists (tools/services/postgres.ts), else a SQLite file in a temp folder. */
-async function startDatabase(kind: ClusterOptions['database']): Promise<Database> {
-  const helper = new URL('./services/postgres.ts', import.meta.url);
-  if (kind === 'postgres' && existsSync(helper)) {
-    const { startPostgres } = (await import(helper.href)) as {
-      startPostgres(): Promise<{ url: string; stop(): Promise<void> }>;
-    };
+/** A private PostgreSQL (tools/services/postgres.ts), or one SQLite file in a temp folder. */
+async function startDatabase(kind: ClusterOptions['database']): Promise<ClusterDatabase> {
+  if (kind === 'postgres') {
     const pg = await startPostgres();
-    return { url: pg.url, stop: () => pg.stop() };
+    return { url: pg.url, kill: () => pg.kill(), restart: () => pg.restart(), stop: () => pg.stop() };
   }
-  if (kind === 'postgres') process.stderr.write('tools/services/postgres.ts is not here yet: using one SQLite file\n');
   const dir = mkdtempSync(join(tmpdir(), 'bazaar-cluster-'));
   return { url: join(dir, 'bazaar.db'), stop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -106,7 +109,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await stopAll();
     throw err;
   }
-  return { urls, databaseUrl: database.url, redisUrl: redis.url, children, stop: stopAll };
+  return { urls, databaseUrl: database.url, redisUrl: redis.url, redis, database, children, stop: stopAll };
 }
 
 if (import.meta.url === new URL(`file://${process.argv[1]}`).href) {

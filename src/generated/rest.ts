@@ -331,7 +331,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "OUT_OF_STOCK" | "CONFLICT" | "QUERY_TOO_COMPLEX" | "RATE_LIMITED" | "PERSISTED_QUERY_NOT_FOUND" | "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" | "INTERNAL_SERVER_ERROR";
+                code: "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "OUT_OF_STOCK" | "CONFLICT" | "QUERY_TOO_COMPLEX" | "RATE_LIMITED" | "PERSISTED_QUERY_NOT_FOUND" | "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" | "SERVICE_UNAVAILABLE" | "INTERNAL_SERVER_ERROR";
                 message: string;
                 /** @description The parameter, header or body field at fault. */
                 field?: string;

@@ -8,12 +8,15 @@
  * | rate-limit buckets | `buckets.ts` | `bucketsRedis.ts` |
  * | failed sign-in / sign-up attempts | `throttle.ts` | `throttleRedis.ts` |
  * | persisted queries (APQ) | `apq.ts` | `apq.ts` |
+ * | order-event notifications | `events.ts` | `eventsRedis.ts` (pub/sub) |
  */
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Config } from '../config/index.js';
 import { createMemoryApqStore, createRedisApqStore } from './apq.js';
 import { createMemoryBucketStore, type BucketStore } from './buckets.js';
 import { createRedisBucketStore } from './bucketsRedis.js';
+import { createMemoryEventNotifier, type EventNotifier } from './events.js';
+import { createRedisEventNotifier } from './eventsRedis.js';
 import { failoverBuckets, failoverKeyValue, failoverThrottle } from './failover.js';
 import { createRedisLink, type RedisLink } from './redis.js';
 import { createMemoryCacheStore, type ResponseCacheStore } from './responseCache.js';
@@ -28,6 +31,8 @@ export interface Stores {
   /** Failed attempts: sign-ins per account and per client, sign-ups per client (keys carry their own prefix). */
   attempts: AttemptThrottle;
   apq: KeyValueCache<string>;
+  /** How instances tell each other that order events committed (the change feed reads them from the database). */
+  events: EventNotifier;
   /** The Redis connection, when `REDIS_URL` is set: `/ready` reports it, subscriptions watch it. */
   redis: RedisLink | null;
   close(): Promise<void>;
@@ -45,6 +50,7 @@ export function createStores(config: Config, options: StoreOptions = {}): Stores
       buckets: createMemoryBucketStore(),
       attempts: createMemoryThrottle(),
       apq: createMemoryApqStore(),
+      events: createMemoryEventNotifier(),
       redis: null,
       close: async () => {},
     };
@@ -55,6 +61,7 @@ export function createStores(config: Config, options: StoreOptions = {}): Stores
     buckets: failoverBuckets(redis, createRedisBucketStore(redis), createMemoryBucketStore()),
     attempts: failoverThrottle(redis, createRedisThrottle(redis), createMemoryThrottle()),
     apq: failoverKeyValue(redis, createRedisApqStore(redis), createMemoryApqStore()),
+    events: createRedisEventNotifier(redis),
     redis,
     close: () => redis.close(),
   };

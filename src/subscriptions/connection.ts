@@ -12,7 +12,7 @@ import { createSourceEventStream, getOperationAST, GraphQLError, type ExecutionR
 import { CloseCode, MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createContext, type AppDeps } from '../context.js';
-import { ErrorCode, RateLimitedError } from '../errors.js';
+import { ErrorCode, RateLimitedError, ServiceUnavailableError } from '../errors.js';
 import type { WebSocketLimits } from '../config/index.js';
 import type { QueryLimits } from '../plugins/queryCost/index.js';
 import { OrderFeedSource } from '../services/orderUpdates.js';
@@ -32,6 +32,8 @@ export interface Shared {
   /** Subscriptions open per user (`user:<id>`) or anonymous IP (`ip:<ip>`), over every connection. */
   perUser: Map<string, number>;
   formatErrors(errors: readonly GraphQLError[]): unknown[];
+  /** False while the instances' notification channel (Redis) is lost: new subscriptions are refused. */
+  channelAvailable(): boolean;
   /** Makes the change feed read before the first subscriber is registered. */
   activate(): Promise<void>;
   connectionInitWaitTimeoutMs: number;
@@ -164,6 +166,9 @@ export class Connection implements Outlet {
     const session = this.session!;
     if (subs.size >= ws.maxSubscriptionsPerConnection) {
       return this.error(id, tooMany('subscriptionsPerConnection', ws.maxSubscriptionsPerConnection, 'on one connection'));
+    }
+    if (!this.shared.channelAvailable()) {
+      return this.error(id, [new ServiceUnavailableError('Subscriptions are unavailable for a moment; retry with afterEventId.')]);
     }
     const owner = session.viewer ? `user:${session.viewer.id}` : `ip:${this.ip}`;
     const held = perUser.get(owner) ?? 0;

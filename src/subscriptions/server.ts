@@ -117,8 +117,17 @@ export function attachSubscriptions(
     pollMs: ws.pollMs,
   });
   const timers = createExpiryTimers(deps.clock);
+  // With instances sharing Redis, an instance hears of changes made elsewhere only through it: while it is lost,
+  // open subscriptions are closed (1013: resume with afterEventId) and new ones refused, rather than left to wait
+  // for the poll without saying so. The database stays the record, so a resume misses nothing.
+  const redis = deps.stores.redis;
+  redis?.onChange((available) => {
+    if (available) return void feed.pull();
+    for (const conn of connections) conn.close(1013, 'Try again later: the notification channel is down; resume with afterEventId');
+  });
   const shared: Shared = {
     schema, deps, limits, ws, hub, timers, formatErrors,
+    channelAvailable: () => redis === null || redis.available(),
     activate: () => feed.activate(),
     perUser: new Map(),
     connectionInitWaitTimeoutMs: options.connectionInitWaitTimeoutMs ?? 3_000,

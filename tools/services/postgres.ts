@@ -31,6 +31,10 @@ export interface PostgresServer {
   pid: number;
   /** The URL of another database on this server. */
   urlFor(database: string): string;
+  /** An outage: immediate shutdown of the server, keeping its folder and port for `restart`. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same folder and port, with its data (after crash recovery). */
+  restart(): Promise<void>;
   /** Immediate shutdown (no checkpoint: nothing is kept), then the folder is removed. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -68,10 +72,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   let child: ChildProcess | undefined;
   let stopped = false;
 
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    process.off('exit', killOnExit);
+  const halt = async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((done) => child!.once('exit', () => done()));
       child.kill('SIGQUIT'); // postgres' "immediate shutdown"
@@ -79,6 +80,12 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await exited;
       clearTimeout(timer);
     }
+  };
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    process.off('exit', killOnExit);
+    await halt();
     rmSync(dir, { recursive: true, force: true });
   };
   // A test runner that dies must not leave a server behind; an exit handler may only do synchronous work.
@@ -102,22 +109,31 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const settings = { ...TEST_SETTINGS, max_connections: options.maxConnections ?? 200, ...options.settings };
     const args = ['-D', data, '-p', String(port), '-k', dir];
     for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);
-    child = spawn(join(bin, 'postgres'), args, { ...owner, stdio: ['ignore', 'ignore', 'pipe'] });
-    process.on('exit', killOnExit);
-    let log = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-      if (log.length < 20_000) log += chunk;
-    });
-
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-    await waitUntilReady(url, child, () => log);
+    const launch = async () => {
+      const started = spawn(join(bin, 'postgres'), args, { ...owner, stdio: ['ignore', 'ignore', 'pipe'] });
+      child = started;
+      let log = '';
+      started.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+        if (log.length < 20_000) log += chunk;
+      });
+      await waitUntilReady(url, started, () => log);
+    };
+    process.on('exit', killOnExit);
+    await launch();
     const server: PostgresServer = {
       url,
       socketUrl: `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}&port=${port}`,
       port,
       dir,
-      pid: child.pid!,
+      pid: child!.pid!,
       urlFor: (database) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+      kill: halt,
+      async restart() {
+        await halt();
+        await launch();
+        server.pid = child!.pid!;
+      },
       stop,
     };
     return server;
