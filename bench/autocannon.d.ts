@@ -9,7 +9,7 @@ declare module 'autocannon' {
     onResponse?(status: number, body: string, context: Record<string, unknown>): void;
   }
   interface Options {
-    url: string;
+    url: string | string[];
     connections?: number;
     pipelining?: number;
     duration?: number;

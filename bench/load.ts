@@ -5,7 +5,8 @@
 import autocannon from 'autocannon';
 
 export interface LoadSpec {
-  url: string;
+  /** Several URLs: autocannon spreads the connections over them (the instances of one server). */
+  url: string | string[];
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   /** `[<id>]` in the body becomes a value unique to each request (an idempotency key). */

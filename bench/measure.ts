@@ -82,8 +82,8 @@ export async function measure(
   }
   await ceiling.record(`/${key}`, recorded[0]!);
   await floor?.record(`/${key}`, recorded[0]!);
-  const spec = (base: string, path: string, duration: number): LoadSpec => ({
-    url: base + path,
+  const spec = (base: string | string[], path: string, duration: number): LoadSpec => ({
+    url: Array.isArray(base) ? base.map((b) => b + path) : base + path,
     method: r.method,
     headers: r.headers,
     body: r.body,
@@ -91,9 +91,9 @@ export async function measure(
     duration,
   });
   const sides = [
-    ...servers.map((server) => ({ base: server.url, path: r.path, server })),
-    { base: ceiling.url, path: `/${key}`, server: undefined },
-    ...(floor ? [{ base: floor.url, path: `/${key}`, server: undefined }] : []),
+    ...servers.map((server) => ({ base: server.urls ?? server.url, path: r.path, server })),
+    { base: ceiling.url as string | string[], path: `/${key}`, server: undefined },
+    ...(floor ? [{ base: floor.url as string | string[], path: `/${key}`, server: undefined }] : []),
   ];
 
   for (const side of sides) await load(spec(side.base, side.path, opts.warmup));

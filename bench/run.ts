@@ -18,6 +18,7 @@ import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
 import { measureInProcess, type InProcessResult } from './scenarios/inProcess.js';
 import { combineScreens, measureScreens, type ScreenResult } from './scenarios/screens.js';
+import { measureCluster, type ClusterResult } from './cluster.js';
 import { postgresCatalog } from './postgres.js';
 import { checkSameData, startPeer } from './peers/index.js';
 import { cleanUp, ROOT, seedCatalog, startServer, type RunningServer } from './server.js';
@@ -36,8 +37,8 @@ const { values } = parseArgs({
     stock: { type: 'string', default: '2000' },
     buyers: { type: 'string', default: '16' },
     out: { type: 'string', default: 'bench' },
-    /** Comma-separated parts to run: http, inprocess, screens, flash, fanout, postgres (all by default). */
-    only: { type: 'string', default: 'http,inprocess,screens,flash,fanout,postgres' },
+    /** Comma-separated parts to run: http, inprocess, screens, flash, fanout, postgres, cluster (all by default). */
+    only: { type: 'string', default: 'http,inprocess,screens,flash,fanout,postgres,cluster' },
   },
 });
 const parts = new Set(values.only!.split(','));
@@ -64,6 +65,7 @@ let inProcess: InProcessResult[] = [];
 let flash;
 let flashPostgres;
 let postgresSeedSeconds: number | undefined;
+let cluster: ClusterResult | undefined;
 const fanouts: FanoutResult[] = [];
 const loadBefore = loadavg()[0]!;
 
@@ -132,31 +134,38 @@ try {
   }
 
   // The same catalog on PostgreSQL: the uncached product page and the flash sale, beside SQLite's rows above.
-  if (parts.has('postgres')) {
+  if (parts.has('postgres') || parts.has('cluster')) {
     log(`PostgreSQL: seeding the same ${num('products')} products…`);
     const pgCatalog = await postgresCatalog(num('products'));
     postgresSeedSeconds = pgCatalog.seedSeconds;
     try {
-      const setup = SETUPS.optimized;
-      const product = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === 'product')!;
-      const server = await startServer(catalog, `${setup.label}, PostgreSQL`, setup.env, [], undefined, await pgCatalog.copy());
-      try {
-        log('Product page, uncached, PostgreSQL…');
-        const [m] = await measure('product-postgres', product.request, [server], ceiling, opts);
-        http.push({ key: 'product-postgres', name: 'Product page, uncached, PostgreSQL', setup: server.label, ...m! });
-        log(`  product-postgres: ${m!.server.rps.toFixed(0)} req/s, ceiling ${m!.ceiling.rps.toFixed(0)} (${(m!.ratio * 100).toFixed(1)}%), ${m!.sqlPerRequest.toFixed(2)} SQL/request`);
-      } finally {
-        await server.stop();
-      }
-      if (parts.has('flash')) {
-        log(`flash sale on PostgreSQL: ${num('stock')} units, ${num('buyers')} buyers…`);
-        const sale = await startServer(catalog, 'production defaults, PostgreSQL', {}, [], undefined, await pgCatalog.copy());
+      if (parts.has('postgres')) {
+        const setup = SETUPS.optimized;
+        const product = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === 'product')!;
+        const server = await startServer(catalog, `${setup.label}, PostgreSQL`, setup.env, [], undefined, await pgCatalog.copy());
         try {
-          flashPostgres = await flashSale(sale, ceiling, catalog.sellerProductIds[0]!, { ...opts, connections: 32, stock: num('stock'), buyers: num('buyers') });
-          log(`  ${flashPostgres.ordersPerSecond.toFixed(0)} orders/s, sold ${flashPostgres.unitsSold} of ${flashPostgres.stock}, oversold ${flashPostgres.oversold}`);
+          log('Product page, uncached, PostgreSQL…');
+          const [m] = await measure('product-postgres', product.request, [server], ceiling, opts);
+          http.push({ key: 'product-postgres', name: 'Product page, uncached, PostgreSQL', setup: server.label, ...m! });
+          log(`  product-postgres: ${m!.server.rps.toFixed(0)} req/s, ceiling ${m!.ceiling.rps.toFixed(0)} (${(m!.ratio * 100).toFixed(1)}%), ${m!.sqlPerRequest.toFixed(2)} SQL/request`);
         } finally {
-          await sale.stop();
+          await server.stop();
         }
+        if (parts.has('flash')) {
+          log(`flash sale on PostgreSQL: ${num('stock')} units, ${num('buyers')} buyers…`);
+          const sale = await startServer(catalog, 'production defaults, PostgreSQL', {}, [], undefined, await pgCatalog.copy());
+          try {
+            flashPostgres = await flashSale(sale, ceiling, catalog.sellerProductIds[0]!, { ...opts, connections: 32, stock: num('stock'), buyers: num('buyers') });
+            log(`  ${flashPostgres.ordersPerSecond.toFixed(0)} orders/s, sold ${flashPostgres.unitsSold} of ${flashPostgres.stock}, oversold ${flashPostgres.oversold}`);
+          } finally {
+            await sale.stop();
+          }
+        }
+      }
+      // Many instances over PostgreSQL and Redis: the cost of sharing (bench/cluster.ts).
+      if (parts.has('cluster')) {
+        cluster = await measureCluster(catalog, pgCatalog, ceiling, { ...opts, stock: num('stock'), buyers: num('buyers') }, log);
+        http.push(...cluster.rows);
       }
     } finally {
       await pgCatalog.stop();
@@ -206,6 +215,7 @@ const report: RunReport = {
   inProcess,
   flashSale: flash,
   flashSalePostgres: flashPostgres,
+  cluster: cluster && { flashSale: cluster.flashSale, redisOverheadUs: cluster.redisOverheadUs },
   fanout: fanouts,
   totalSeconds: (Date.now() - started) / 1000,
 };

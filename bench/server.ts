@@ -55,6 +55,8 @@ export async function seedCatalog(products: number): Promise<Catalog> {
 
 export interface RunningServer {
   url: string;
+  /** Every instance's URL when the server is several instances (bench/cluster.ts); load is spread over them. */
+  urls?: string[];
   label: string;
   /** Its copy of the catalog, as a DATABASE_URL: a SQLite file, or a PostgreSQL database (read it for checks). */
   databaseUrl: string;

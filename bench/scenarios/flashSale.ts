@@ -55,7 +55,7 @@ export async function flashSale(
   const sent = Math.ceil(opts.stock * 1.25);
   const before = await server.metric('sql_statements_total');
   const result = await load({
-    url: `${server.url}/graphql`,
+    url: server.urls ? server.urls.map((u) => `${u}/graphql`) : `${server.url}/graphql`,
     method: 'POST',
     headers,
     body: body('[<id>]'),
