@@ -12,7 +12,7 @@ export interface MetricSources {
   /** Statements the database has executed since it opened (`database.stats.statements`). */
   sqlStatements(): number;
   /** The WebSocket server's counts (`app.subscriptions.stats()`). */
-  subscriptions(): { sockets: number; subscriptions: number };
+  subscriptions(): { sockets: number; subscriptions: number; fanouts: number; fanoutSeconds: number; fanoutMaxSeconds: number };
 }
 
 /**
@@ -26,6 +26,8 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   let sources: MetricSources | null = null;
   let sqlSeen = 0;
+  let fanoutsSeen = 0;
+  let fanoutSecondsSeen = 0;
   const operations = new Set<string>();
 
   return {
@@ -90,6 +92,36 @@ export function createMetrics() {
       registers: [registry],
       collect() {
         if (sources) this.set(sources.subscriptions().subscriptions);
+      },
+    }),
+    fanouts: new Counter({
+      name: 'graphql_subscription_fanouts_total',
+      help: 'Order changes delivered to at least one WebSocket subscriber.',
+      registers: [registry],
+      collect() {
+        if (!sources) return;
+        const now = sources.subscriptions().fanouts;
+        if (now > fanoutsSeen) this.inc(now - fanoutsSeen);
+        fanoutsSeen = now;
+      },
+    }),
+    fanoutSeconds: new Counter({
+      name: 'graphql_subscription_fanout_seconds_total',
+      help: 'Time spent delivering those changes: from the change feed handing one on to the write to its last socket.',
+      registers: [registry],
+      collect() {
+        if (!sources) return;
+        const now = sources.subscriptions().fanoutSeconds;
+        if (now > fanoutSecondsSeen) this.inc(now - fanoutSecondsSeen);
+        fanoutSecondsSeen = now;
+      },
+    }),
+    fanoutMax: new Gauge({
+      name: 'graphql_subscription_fanout_max_seconds',
+      help: 'The longest delivery of one change so far (from the change feed handing it on to its last socket write).',
+      registers: [registry],
+      collect() {
+        if (sources) this.set(sources.subscriptions().fanoutMaxSeconds);
       },
     }),
     /** The label for an operation name: bounded in length and in how many distinct values the registry holds. */

@@ -78,6 +78,12 @@ export interface HubStats {
   executions: number;
   /** `next` messages handed to connections so far. */
   deliveries: number;
+  /** Changes that reached at least one subscriber so far. */
+  fanouts: number;
+  /** Their total time, from the change feed handing a change on to the write to its last socket, seconds. */
+  fanoutSeconds: number;
+  /** The longest of them, seconds. */
+  fanoutMaxSeconds: number;
 }
 
 export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onEmpty }: HubOptions) {
@@ -91,6 +97,9 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
   let members = 0;
   let executions = 0;
   let deliveries = 0;
+  let fanouts = 0;
+  let fanoutMs = 0;
+  let fanoutMaxMs = 0;
 
   const routes = (m: Member): [Map<number, Set<Member>>, number][] => {
     const { route } = m.source;
@@ -215,6 +224,7 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
 
     /** The change feed's batch, in commit order: each change reaches its subscribers before the next is read. */
     async deliver(changes: CommittedEvent[]): Promise<void> {
+      const started = performance.now();
       for (const change of changes) {
         const targets = new Map<Group, Member[]>();
         const consider = (set: Set<Member> | undefined) => {
@@ -240,11 +250,18 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
         entries.forEach(([, list], i) => {
           for (const m of list) send(m, tails[i]!);
         });
+        const took = performance.now() - started;
+        fanouts++;
+        fanoutMs += took;
+        if (took > fanoutMaxMs) fanoutMaxMs = took;
       }
     },
 
     stats(): HubStats {
-      return { subscriptions: members, groups: groups.size, executions, deliveries };
+      return {
+        subscriptions: members, groups: groups.size, executions, deliveries,
+        fanouts, fanoutSeconds: fanoutMs / 1000, fanoutMaxSeconds: fanoutMaxMs / 1000,
+      };
     },
   };
 }

@@ -65,6 +65,10 @@ export interface SubscriptionStats {
   executions: number;
   /** `next` messages sent for changes so far. */
   deliveries: number;
+  /** Changes fanned out so far, their total and their longest time (the hub's read to the last socket write). */
+  fanouts: number;
+  fanoutSeconds: number;
+  fanoutMaxSeconds: number;
   /** Sockets closed for not reading their messages. */
   cutOff: number;
   /** Statements the change feed has issued. */
@@ -214,6 +218,9 @@ export function attachSubscriptions(
         groups: h.groups,
         executions: h.executions,
         deliveries: h.deliveries,
+        fanouts: h.fanouts,
+        fanoutSeconds: h.fanoutSeconds,
+        fanoutMaxSeconds: h.fanoutMaxSeconds,
         cutOff: shared.cutOff.count,
         feedReads: feed.reads(),
       };
