@@ -60,8 +60,8 @@ interface Child {
   next(): Promise<any>;
 }
 
-function startClients(spec: object): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/scenarios/fanoutClient.ts', JSON.stringify(spec)], {
+function startClients(spec: object, nodeArgs: string[]): Child {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/scenarios/fanoutClient.ts', JSON.stringify(spec)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -90,7 +90,21 @@ function startClients(spec: object): Child {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.timeOrigin + performance.now();
 
-export async function fanout(server: RunningServer, productId: string, n: number, updates: number, rate: number): Promise<FanoutResult> {
+export interface FanoutOptions {
+  /** Subscribers per client process. @default 2_500 */
+  perProcess?: number;
+  /** Node options for the client processes (`--cpu-prof` to profile them). */
+  clientNodeArgs?: string[];
+}
+
+export async function fanout(
+  server: RunningServer,
+  productId: string,
+  n: number,
+  updates: number,
+  rate: number,
+  { perProcess = PER_PROCESS, clientNodeArgs = [] }: FanoutOptions = {},
+): Promise<FanoutResult> {
   const [seller, admin, buyer] = await Promise.all(
     ['seller@example.com', 'admin@example.com', 'buyer@example.com'].map((e) => logIn(server.url, e)),
   );
@@ -110,8 +124,9 @@ export async function fanout(server: RunningServer, productId: string, n: number
   const heapBefore = await server.metric('nodejs_heap_size_used_bytes');
   const started = now();
   const children: Child[] = [];
-  for (let left = n; left > 0; left -= PER_PROCESS) {
-    children.push(startClients({ wsUrl: server.url.replace('http', 'ws') + '/graphql', token: seller, count: Math.min(PER_PROCESS, left), query: SUBSCRIPTION }));
+  for (let left = n; left > 0; left -= perProcess) {
+    const spec = { wsUrl: server.url.replace('http', 'ws') + '/graphql', token: seller, count: Math.min(perProcess, left), query: SUBSCRIPTION };
+    children.push(startClients(spec, clientNodeArgs));
   }
   try {
     await Promise.all(children.map((c) => c.next()));

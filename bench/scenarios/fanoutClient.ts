@@ -2,21 +2,22 @@
  * Subscribers for the fan-out scenario, in a process of their own: opens `count` WebSocket connections, each with
  * one subscription, and records when each event arrives.
  *
- * The client speaks graphql-transport-ws itself over `ws` (connection_init, subscribe with a UUID id as graphql-ws
- * clients send, then `next` messages) and does as little as it can per message: it takes the time first, then
- * finds the last event's id and time (`events { id … at }`) in the text without parsing the whole message. On a
- * machine whose cores the server shares, every microsecond the load generator spends per message is added to the
- * latencies of the messages queued behind it, so a heavier client (graphql-ws's `createClient`, a JSON.parse per
- * message) would measure itself as much as the server. Any message that is not a `next` for its subscription
- * (an `error`, a `complete`, a close) is counted as a failure.
+ * The load generator shares the server's cores, and every microsecond it spends on a message is added to the
+ * latency of the messages queued behind it, so it does as little as a WebSocket client can: it speaks RFC 6455
+ * itself on a TCP socket (the upgrade, masked frames out, unmasked frames in, pong for ping) and graphql-transport-ws
+ * (connection_init, subscribe with a UUID id as graphql-ws clients send, then `next` messages), takes the time once
+ * per TCP read, and finds the last event's id and time (`events { id … at }`) in the text without parsing the
+ * message. (A client built on `ws` spends about twice the CPU per message, graphql-ws's `createClient` more.) Any
+ * message that is not a `next` for its subscription (an `error`, a `complete`, a close frame, a socket closed by
+ * the server) is counted as a failure.
  *
  * `node --import tsx bench/scenarios/fanoutClient.ts '<FanoutClientSpec as JSON>'`, then line by line on stdio:
  * it prints `{"ready":n}` once every connection is acknowledged and has sent its subscribe; `report` on stdin
  * prints a `FanoutClientReport`; `close` closes every socket and exits.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
-import WebSocket from 'ws';
 
 export interface FanoutClientSpec {
   wsUrl: string;
@@ -42,24 +43,50 @@ export interface FanoutClientReport {
 
 const now = () => performance.timeOrigin + performance.now();
 
+const OP_TEXT = 0x1;
+const OP_CLOSE = 0x8;
+const OP_PING = 0x9;
+const OP_PONG = 0xa;
+
+/** One masking key for the process: the server only unmasks (a browser draws one per frame, against proxies). */
+const mask = randomBytes(4);
+
+/** A client frame: FIN, the opcode, masked (RFC 6455 §5.3: every client-to-server frame is). */
+function clientFrame(opcode: number, payload: Buffer): Buffer {
+  const header = payload.length < 126 ? 2 : 4;
+  const frame = Buffer.allocUnsafe(header + 4 + payload.length);
+  frame[0] = 0x80 | opcode;
+  if (header === 2) frame[1] = 0x80 | payload.length;
+  else {
+    frame[1] = 0x80 | 126;
+    frame.writeUInt16BE(payload.length, 2);
+  }
+  mask.copy(frame, header);
+  for (let i = 0; i < payload.length; i++) frame[header + 4 + i] = payload[i]! ^ mask[i & 3]!;
+  return frame;
+}
+
 interface Subscriber {
-  socket: WebSocket;
+  socket: Socket;
+  id: string;
   head: string;
   last: number;
+  acked: boolean;
+  /** Bytes of a frame not yet complete. */
+  pending: Buffer | null;
 }
 
 async function main(spec: FanoutClientSpec) {
+  const url = new URL(spec.wsUrl);
   const subscribers: Subscriber[] = [];
   const arrivals = new Map<string, number[]>();
   const commits: Record<string, number> = {};
   const failures: string[] = [];
   let disorder = 0;
   let closing = false;
-  const init = JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${spec.token}` } });
+  const init = Buffer.from(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${spec.token}` } }));
 
-  function received(sub: Subscriber, data: Buffer): void {
-    const at = now();
-    const text = data.toString('latin1');
+  function next(sub: Subscriber, text: string, at: number): void {
     if (!text.startsWith(sub.head)) return void failures.push(text.slice(0, 300));
     const i = text.lastIndexOf('"id":"evt_');
     const end = text.indexOf('"', i + 6);
@@ -77,26 +104,75 @@ async function main(spec: FanoutClientSpec) {
     sub.last = n;
   }
 
+  /** Every whole frame in `data` (and what was left of the previous read); keeps a partial one for the next read. */
+  function frames(sub: Subscriber, data: Buffer, at: number, onText: (text: string) => void): void {
+    let buf = sub.pending ? Buffer.concat([sub.pending, data]) : data;
+    sub.pending = null;
+    while (buf.length >= 2) {
+      let length = buf[1]! & 0x7f;
+      let header = 2;
+      if (length === 126) {
+        if (buf.length < 4) break;
+        length = buf.readUInt16BE(2);
+        header = 4;
+      } else if (length === 127) {
+        if (buf.length < 10) break;
+        length = buf.readUInt32BE(2) * 2 ** 32 + buf.readUInt32BE(6);
+        header = 10;
+      }
+      if (buf.length < header + length) break;
+      const opcode = buf[0]! & 0x0f;
+      const payload = buf.subarray(header, header + length);
+      if (opcode === OP_TEXT) onText(payload.toString('latin1'));
+      else if (opcode === OP_PING) sub.socket.write(clientFrame(OP_PONG, payload));
+      else if (opcode === OP_CLOSE) {
+        if (!closing) failures.push(`close frame from the server: ${length >= 2 ? payload.readUInt16BE(0) : ''}`);
+      } else failures.push(`unexpected opcode ${opcode} at ${at}`);
+      buf = buf.subarray(header + length);
+    }
+    if (buf.length > 0) sub.pending = Buffer.from(buf);
+  }
+
   function open(): Promise<void> {
     return new Promise<void>((ready, failed) => {
-      const socket = new WebSocket(spec.wsUrl, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true });
+      const socket = connect(Number(url.port), url.hostname);
+      socket.setNoDelay(true);
       const id = randomUUID();
-      const sub: Subscriber = { socket, head: `{"id":"${id}","type":"next"`, last: 0 };
-      let acked = false;
-      socket.on('open', () => socket.send(init));
-      socket.on('message', (data: Buffer) => {
-        if (acked) return received(sub, data);
-        const message = JSON.parse(data.toString());
-        if (message.type !== 'connection_ack') return failed(new Error(`expected connection_ack, got ${data}`));
-        acked = true;
-        socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: spec.query } }));
-        subscribers.push(sub);
-        ready();
+      const sub: Subscriber = { socket, id, head: `{"id":"${id}","type":"next"`, last: 0, acked: false, pending: null };
+      let upgraded = false;
+      let response = '';
+      socket.on('connect', () => {
+        socket.write(
+          `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+            `Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n`,
+        );
       });
-      socket.on('error', (err) => (acked ? failures.push(err.message) : failed(err)));
-      socket.on('close', (code) => {
-        if (!acked) failed(new Error(`closed with ${code} before connection_ack`));
-        else if (!closing) failures.push(`closed by the server: ${code}`);
+      socket.on('data', (data: Buffer) => {
+        const at = now();
+        if (sub.acked) return frames(sub, data, at, (text) => next(sub, text, at));
+        if (!upgraded) {
+          response += data.toString('latin1');
+          const end = response.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          if (!response.startsWith('HTTP/1.1 101')) return failed(new Error(response.split('\r\n')[0]));
+          upgraded = true;
+          socket.write(clientFrame(OP_TEXT, init));
+          data = Buffer.from(response.slice(end + 4), 'latin1');
+        }
+        frames(sub, data, at, (text) => {
+          if (sub.acked) return next(sub, text, at);
+          if (JSON.parse(text).type !== 'connection_ack') return failed(new Error(`expected connection_ack, got ${text}`));
+          sub.acked = true;
+          socket.write(clientFrame(OP_TEXT, Buffer.from(JSON.stringify({ id, type: 'subscribe', payload: { query: spec.query } }))));
+          subscribers.push(sub);
+          ready();
+        });
+      });
+      socket.on('error', (err) => (sub.acked ? failures.push(err.message) : failed(err)));
+      socket.on('close', () => {
+        if (!sub.acked) failed(new Error('closed before connection_ack'));
+        else if (!closing) failures.push('socket closed by the server');
       });
     });
   }
@@ -116,11 +192,13 @@ async function main(spec: FanoutClientSpec) {
     }
     if (line === 'close') {
       closing = true;
+      const close = Buffer.alloc(2);
+      close.writeUInt16BE(1000);
       await Promise.all(
         subscribers.map(({ socket }) => new Promise<void>((done) => {
-          if (socket.readyState === WebSocket.CLOSED) return done();
+          if (socket.destroyed) return done();
           socket.once('close', () => done());
-          socket.close(1000);
+          socket.end(clientFrame(OP_CLOSE, close));
         })),
       );
       process.exit(0);

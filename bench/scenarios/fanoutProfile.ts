@@ -22,6 +22,10 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     /** Sampling interval, µs. */
     interval: { type: 'string', default: '250' },
+    /** Subscribers per client process. */
+    'per-process': { type: 'string', default: '2500' },
+    /** Profile the client processes instead of the server. */
+    clients: { type: 'boolean', default: false },
   },
 });
 
@@ -35,46 +39,53 @@ execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
 const catalog = await seedCatalog(Number(values.products));
 const dir = mkdtempSync(join(tmpdir(), 'bazaar-fanout-profile-'));
 const cap = String(n + 100);
+const profiling = ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${values.interval}`];
 const server = await startServer(
   catalog,
   'profiled',
   { WS_MAX_CONNECTIONS: cap, WS_MAX_CONNECTIONS_PER_IP: cap, WS_MAX_SUBSCRIPTIONS_PER_USER: cap },
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-interval=${values.interval}`],
+  values.clients ? [] : profiling,
 );
 try {
   const load = loadavg()[0]!;
-  const r = await fanout(server, catalog.sellerProductIds[1]!, n, Number(values.updates), 1);
+  const r = await fanout(server, catalog.sellerProductIds[1]!, n, Number(values.updates), 1, {
+    perProcess: Number(values['per-process']),
+    clientNodeArgs: values.clients ? profiling : [],
+  });
   await server.stop();
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-    nodes: ProfileNode[];
-    startTime: number;
-    samples: number[];
-    timeDeltas: number[];
-  };
   const [from, to] = r.updatesWindowUs;
-  const hitsOf = new Map<number, number>();
-  let t = profile.startTime;
   let kept = 0;
-  for (const [i, id] of profile.samples.entries()) {
-    t += profile.timeDeltas[i]!;
-    if (t < from || t > to) continue;
-    hitsOf.set(id, (hitsOf.get(id) ?? 0) + 1);
-    kept++;
-  }
-  const usPerSample = (to - from) / Math.max(1, kept);
-  const perChange = (hits: number) => (hits * usPerSample) / r.updates / 1000;
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const hits = hitsOf.get(node.id) ?? 0;
-    if (!hits) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const area = areaOf(url, functionName);
-    byArea.set(area, (byArea.get(area) ?? 0) + hits);
-    const fn = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
+  // One profile (the server's) or one per client process, summed.
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      nodes: ProfileNode[];
+      startTime: number;
+      samples: number[];
+      timeDeltas: number[];
+    };
+    const hitsOf = new Map<number, number>();
+    let t = profile.startTime;
+    for (const [i, id] of profile.samples.entries()) {
+      t += profile.timeDeltas[i]!;
+      if (t < from || t > to) continue;
+      hitsOf.set(id, (hitsOf.get(id) ?? 0) + 1);
+      kept++;
+    }
+    for (const node of profile.nodes) {
+      const hits = hitsOf.get(node.id) ?? 0;
+      if (!hits) continue;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const area = areaOf(url, functionName);
+      byArea.set(area, (byArea.get(area) ?? 0) + hits);
+      const fn = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
+    }
   }
+  const profiles = values.clients ? r.processes : 1;
+  const usPerSample = ((to - from) * profiles) / Math.max(1, kept);
+  const perChange = (hits: number) => (hits * usPerSample) / r.updates / 1000;
   const busy = [...byArea].filter(([a]) => a !== '(idle)' && a !== '(program)').reduce((s, [, h]) => s + h, 0);
   console.log(
     `${n} subscribers, ${r.updates} changes (load average ${load.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}): ` +
@@ -83,7 +94,8 @@ try {
       `server fan-out mean ${r.serverMs.mean.toFixed(1)} ms, max ${r.serverMs.max.toFixed(1)} ms; ` +
       `${r.delivered}/${r.expected} delivered, disorder ${r.disorder}, failures ${r.failures}`,
   );
-  console.log(`server main thread busy ${perChange(busy).toFixed(1)} ms per change (samples in the window, ${values.interval} µs apart)`);
+  const whose = values.clients ? `${r.processes} client processes' main threads` : 'server main thread';
+  console.log(`${whose} busy ${perChange(busy).toFixed(1)} ms per change (samples in the window, ${values.interval} µs apart)`);
   const print = (title: string, m: Map<string, number>) => {
     console.log(`\n${title}`);
     for (const [k, hits] of [...m].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
