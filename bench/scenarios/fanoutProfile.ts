@@ -26,6 +26,10 @@ const { values } = parseArgs({
     'per-process': { type: 'string', default: '2500' },
     /** Profile the client processes instead of the server. */
     clients: { type: 'boolean', default: false },
+    /** The server's entry point (a copy of dist/ from another commit, to compare two builds in turn). */
+    entry: { type: 'string', default: 'dist/src/main.js' },
+    /** Skip building dist/ first. */
+    'no-build': { type: 'boolean', default: false },
   },
 });
 
@@ -35,7 +39,7 @@ interface ProfileNode {
 }
 
 const n = Number(values.subscribers);
-execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
+if (!values['no-build']) execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
 const catalog = await seedCatalog(Number(values.products));
 const dir = mkdtempSync(join(tmpdir(), 'bazaar-fanout-profile-'));
 const cap = String(n + 100);
@@ -45,6 +49,7 @@ const server = await startServer(
   'profiled',
   { WS_MAX_CONNECTIONS: cap, WS_MAX_CONNECTIONS_PER_IP: cap, WS_MAX_SUBSCRIPTIONS_PER_USER: cap },
   values.clients ? [] : profiling,
+  [values.entry!],
 );
 try {
   const load = loadavg()[0]!;
