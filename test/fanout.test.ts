@@ -6,6 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import WebSocket, { WebSocketServer } from 'ws';
+import { textFrame } from '../src/subscriptions/frame.js';
 import { signInAll, type Demo } from './helpers/accounts.js';
 import { dataOf, startServer, type TestServer } from './helpers/server.js';
 import { rawClient, until, type RawClient } from './helpers/ws.js';
@@ -191,5 +195,35 @@ describe('back-pressure and lost notifications', () => {
     client.socket.terminate();
     await until(() => polling.app.subscriptions.stats().sockets === 0, 'freed');
     await polling.close();
+  });
+});
+
+describe('the frames written to each socket', () => {
+  it('arrive at a ws client as whole text messages, with 2-, 4- and 10-byte headers, between ws frames', async () => {
+    const head = Buffer.from('{"id":"1","type":"next","payload":');
+    const sizes = [40, 1_000, 70_000];
+    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+    const http = createServer().on('upgrade', (req, tcp, rest) => wss.handleUpgrade(req, tcp, rest, (ws) => {
+      // As connection.ts does: ws's own frames and ours on the same TCP socket, each whole.
+      ws.send('{"type":"connection_ack"}');
+      for (const size of sizes) tcp.write(textFrame(head, Buffer.from(`${'x'.repeat(size - head.length - 1)}}`)));
+      ws.send('{"type":"pong"}');
+    }));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const client = new WebSocket(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`);
+    const messages: string[] = [];
+    client.on('message', (data: Buffer, isBinary: boolean) => messages.push(`${isBinary ? 'binary' : 'text'}:${data.length}:${data.toString().slice(0, 12)}`));
+    try {
+      await until(() => messages.length === 5, 'five messages');
+      expect(messages).toEqual([
+        'text:25:{"type":"con',
+        ...sizes.map((size) => `text:${size}:{"id":"1","t`),
+        'text:15:{"type":"pon',
+      ]);
+    } finally {
+      client.terminate();
+      wss.close();
+      await new Promise((resolve) => http.close(resolve));
+    }
   });
 });

@@ -10,6 +10,7 @@
  */
 import { createSourceEventStream, getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
 import { CloseCode, MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { createContext, type AppDeps } from '../context.js';
 import { ErrorCode, RateLimitedError, ServiceUnavailableError } from '../errors.js';
@@ -17,6 +18,7 @@ import type { WebSocketLimits } from '../config/index.js';
 import type { QueryLimits } from '../plugins/queryCost/index.js';
 import { OrderFeedSource } from '../services/orderUpdates.js';
 import { admitOperation } from './guard.js';
+import { textFrame } from './frame.js';
 import type { Hub, Member, Outlet } from './hub.js';
 import { openSession, type createExpiryTimers, type Session } from './session.js';
 import type { GraphQLSchema } from 'graphql';
@@ -63,6 +65,8 @@ export class Connection implements Outlet {
 
   constructor(
     readonly socket: WebSocket,
+    /** The TCP socket under `socket`: `next` messages are written to it as whole frames (frame.ts). */
+    private readonly tcp: Duplex,
     readonly ip: string,
     private readonly shared: Shared,
   ) {
@@ -79,13 +83,15 @@ export class Connection implements Outlet {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(code, Buffer.from(reason).subarray(0, 120).toString());
   }
 
-  /** Outlet: one `next` message, unless the token expired or the socket stopped reading. */
+  /**
+   * Outlet: one `next` message, unless the token expired or the socket stopped reading: one buffer (the frame
+   * header, this subscription's message head, the group's shared bytes) and one write.
+   */
   send(head: Buffer, tail: Buffer): void {
-    const { socket } = this;
-    if (socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.session && this.shared.timers.expired(this.session)) return this.forbid();
-    if (socket.bufferedAmount > this.shared.ws.maxBufferedBytes) return this.cut();
-    socket.send(Buffer.concat([head, tail], head.length + tail.length), TEXT);
+    if (this.tcp.writableLength > this.shared.ws.maxBufferedBytes) return this.cut();
+    this.tcp.write(textFrame(head, tail));
   }
 
   forbid(): void {

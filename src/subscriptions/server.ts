@@ -163,11 +163,11 @@ export function attachSubscriptions(
       if (left > 0) perIp.set(ip, left);
       else perIp.delete(ip);
     });
-    wss.handleUpgrade(req, socket, head, (socket) => accept(socket, ip));
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, socket, ip));
   }
 
-  function accept(socket: WebSocket, ip: string): void {
-    const conn = new Connection(socket, ip, shared);
+  function accept(socket: WebSocket, tcp: Duplex, ip: string): void {
+    const conn = new Connection(socket, tcp, ip, shared);
     connections.add(conn);
     socket.on('message', (data: Buffer) => conn.onMessage(data));
     socket.on('pong', () => (conn.alive = true));
