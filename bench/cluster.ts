@@ -13,6 +13,7 @@ import type { Ceiling } from './ceiling.js';
 import { measure, type HttpRequest, type LoadOptions } from './measure.js';
 import type { PostgresCatalog } from './postgres.js';
 import type { HttpRow } from './report.js';
+import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { flashSale, type FlashSaleResult } from './scenarios/flashSale.js';
 import { startServer, type Catalog, type RunningServer } from './server.js';
 
@@ -25,6 +26,8 @@ export interface ClusterResult {
    * 1/rps(Redis) − 1/rps(in-process), for a hit and for a miss.
    */
   redisOverheadUs: { hit: number; miss: number };
+  /** Subscribers spread over three instances, changes made on each in turn (when asked for). */
+  fanout?: FanoutResult;
 }
 
 interface Setup {
@@ -56,9 +59,9 @@ async function startInstances(catalog: Catalog, label: string, count: number, da
     label,
     databaseUrl,
     async metric(name, labels) {
-      let total = 0;
-      for (const s of instances) total += await s.metric(name, labels);
-      return total;
+      // Counters and gauges add up over the instances; a maximum is the largest of theirs.
+      const values = await Promise.all(instances.map((s) => s.metric(name, labels)));
+      return name.includes('_max_') ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
     },
     stop: async () => void (await Promise.all(instances.map((s) => s.stop()))),
   };
@@ -68,7 +71,7 @@ export async function measureCluster(
   catalog: Catalog,
   pg: PostgresCatalog,
   ceiling: Ceiling,
-  opts: LoadOptions & { stock: number; buyers: number },
+  opts: LoadOptions & { stock: number; buyers: number; fanout?: { subscribers: number; updates: number; rate: number } },
   log: (line: string) => void,
 ): Promise<ClusterResult> {
   const redis = await startRedis({ maxmemory: '512mb' });
@@ -113,15 +116,43 @@ export async function measureCluster(
       REDIS_URL: redis.url,
       REDIS_PREFIX: 'bench-sale:',
     });
+    let sold: FlashSaleResult;
     try {
-      const result = await flashSale(sale, ceiling, catalog.sellerProductIds[0]!, { ...opts, connections: 32 });
-      log(`  ${result.ordersPerSecond.toFixed(0)} orders/s, sold ${result.unitsSold} of ${result.stock}, oversold ${result.oversold}`);
-      return { rows, flashSale: result, redisOverheadUs };
+      sold = await flashSale(sale, ceiling, catalog.sellerProductIds[0]!, { ...opts, connections: 32 });
+      log(`  ${sold.ordersPerSecond.toFixed(0)} orders/s, sold ${sold.unitsSold} of ${sold.stock}, oversold ${sold.oversold}`);
     } finally {
       await sale.stop();
     }
+    const spread = opts.fanout && (await fanoutThroughThree(catalog, pg, redis.url, opts.fanout, log));
+    return { rows, flashSale: sold, redisOverheadUs, fanout: spread };
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await redis.stop();
+  }
+}
+
+/** `subscribers` spread evenly over three instances, the changes made on each in turn (bench/scenarios/fanout.ts). */
+async function fanoutThroughThree(
+  catalog: Catalog,
+  pg: PostgresCatalog,
+  redisUrl: string,
+  f: { subscribers: number; updates: number; rate: number },
+  log: (line: string) => void,
+): Promise<FanoutResult> {
+  log(`fan-out to ${f.subscribers} subscribers through 3 instances…`);
+  const cap = String(f.subscribers + 100);
+  const three = await startInstances(catalog, '3 instances, PostgreSQL + Redis', 3, await pg.copy(), {
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: 'bench-fanout:',
+    WS_MAX_CONNECTIONS: cap,
+    WS_MAX_CONNECTIONS_PER_IP: cap,
+    WS_MAX_SUBSCRIPTIONS_PER_USER: cap,
+  });
+  try {
+    const r = await fanout(three, catalog.sellerProductIds[1]!, f.subscribers, f.updates, f.rate);
+    log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.delivered}/${r.expected} delivered`);
+    return r;
+  } finally {
+    await three.stop();
   }
 }

@@ -164,7 +164,9 @@ try {
       }
       // Many instances over PostgreSQL and Redis: the cost of sharing (bench/cluster.ts).
       if (parts.has('cluster')) {
-        cluster = await measureCluster(catalog, pgCatalog, ceiling, { ...opts, stock: num('stock'), buyers: num('buyers') }, log);
+        // With the fan-out part too: the largest subscriber count again, spread over three instances.
+        const spread = parts.has('fanout') && subscribers.length ? { subscribers: Math.max(...subscribers), updates: num('updates'), rate: num('rate') } : undefined;
+        cluster = await measureCluster(catalog, pgCatalog, ceiling, { ...opts, stock: num('stock'), buyers: num('buyers'), fanout: spread }, log);
         http.push(...cluster.rows);
       }
     } finally {
@@ -215,7 +217,7 @@ const report: RunReport = {
   inProcess,
   flashSale: flash,
   flashSalePostgres: flashPostgres,
-  cluster: cluster && { flashSale: cluster.flashSale, redisOverheadUs: cluster.redisOverheadUs },
+  cluster: cluster && { flashSale: cluster.flashSale, redisOverheadUs: cluster.redisOverheadUs, fanout: cluster.fanout },
   fanout: fanouts,
   totalSeconds: (Date.now() - started) / 1000,
 };

@@ -22,6 +22,8 @@ import type { FanoutClientReport } from './fanoutClient.js';
 
 export interface FanoutResult {
   subscribers: number;
+  /** Server instances the subscribers and changes were spread over (1 unless bench/cluster.ts). */
+  instances: number;
   updates: number;
   rate: number;
   /** Seconds to open and subscribe every connection. */
@@ -124,9 +126,14 @@ export async function fanout(
   const heapBefore = await server.metric('nodejs_heap_size_used_bytes');
   const started = now();
   const children: Child[] = [];
-  for (let left = n; left > 0; left -= perProcess) {
-    const spec = { wsUrl: server.url.replace('http', 'ws') + '/graphql', token: seller, count: Math.min(perProcess, left), query: SUBSCRIPTION };
-    children.push(startClients(spec, clientNodeArgs));
+  // Several instances (bench/cluster.ts): the subscribers are spread evenly over them, and so are the changes.
+  const instances = server.urls ?? [server.url];
+  for (const [i, url] of instances.entries()) {
+    const share = Math.floor(n / instances.length) + (i < n % instances.length ? 1 : 0);
+    for (let left = share; left > 0; left -= perProcess) {
+      const spec = { wsUrl: url.replace('http', 'ws') + '/graphql', token: seller, count: Math.min(perProcess, left), query: SUBSCRIPTION };
+      children.push(startClients(spec, clientNodeArgs));
+    }
   }
   try {
     await Promise.all(children.map((c) => c.next()));
@@ -146,7 +153,7 @@ export async function fanout(
       await sleep(Math.max(0, t0 + (u * 1000) / rate - now()));
       const at = now();
       const moved = await gql(
-        server.url,
+        instances[u % instances.length]!,
         'mutation($id: ID!, $s: OrderStatus!) { updateOrderStatus(id: $id, status: $s) { events { id } } }',
         { id: orders[Math.floor(u / FORWARD.length)], s: FORWARD[u % FORWARD.length] },
         admin,
@@ -200,6 +207,7 @@ export async function fanout(
     const { p50, p99, max } = stats(latencies);
     return {
       subscribers: n,
+      instances: instances.length,
       updates,
       rate,
       connectSeconds,
