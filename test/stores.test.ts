@@ -166,6 +166,14 @@ describe.each(implementations<BucketStore>(() => createMemoryBucketStore(), crea
     expect(await b.peek('other', limits, 0)).toBe(100);
   });
 
+  it('a take that keeps less than it needs: refused like a take of all of it, else only what it keeps is gone', async () => {
+    const [a, b] = await make();
+    expect(await a.take('k', 90, limits, 0, 10)).toEqual({ ok: true, available: 90, retryAfterMs: 0 });
+    expect(await b.take('k', 95, limits, 0, 1)).toEqual({ ok: false, available: 90, retryAfterMs: 500 });
+    expect(await b.take('k', 90, limits, 0, 0)).toEqual({ ok: true, available: 90, retryAfterMs: 0 });
+    expect(await a.peek('k', limits, 0)).toBe(90);
+  });
+
   it('concurrent spends from two instances never overdraw one bucket', async () => {
     const [a, b] = await make();
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).take('race', 7, limits, 0)));

@@ -116,8 +116,8 @@ export function graphqlRoute(
     recordOperation(facts, operation);
     let throttleStatus;
     try {
-      await deps.rateLimiter.spend(caller, entry.requestedCost);
-      throttleStatus = await deps.rateLimiter.refund(caller, entry.requestedCost - entry.actualCost);
+      // Needs the requested cost, keeps the actual one: one store call (on Redis, one round trip besides the hit's).
+      throttleStatus = await deps.rateLimiter.spendKnown(caller, entry.requestedCost, entry.actualCost);
     } catch (err) {
       if (!(err instanceof RateLimitedError)) throw err;
       return refuse(reply, err, costExtension(entry.requestedCost, 0, await deps.rateLimiter.status(caller)));

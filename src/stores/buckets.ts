@@ -24,8 +24,11 @@ export interface TakeResult {
 }
 
 export interface BucketStore {
-  /** Refills the bucket for the time elapsed, then takes `points` if it holds that many. */
-  take(key: string, points: number, limits: BucketLimits, now: number): Promise<TakeResult>;
+  /**
+   * Refills the bucket for the time elapsed, then, if it holds `points`, takes `keep` of them (all of them by
+   * default). `keep < points` is a take and its refund in one call: a cache hit knows its final cost up front.
+   */
+  take(key: string, points: number, limits: BucketLimits, now: number, keep?: number): Promise<TakeResult>;
   /** Puts back points taken earlier but not used, never above capacity. Resolves to the points now available. */
   refund(key: string, points: number, limits: BucketLimits, now: number): Promise<number>;
   /** The points available now, without changing anything. */
@@ -64,14 +67,15 @@ export function createMemoryBucketStore(maxKeys = 100_000): BucketStore {
   };
 
   return {
-    async take(key, points, limits, now) {
+    async take(key, points, limits, now, keep = points) {
       const level = levelAt(buckets.get(key), limits, now);
       if (points > level) {
         const retryAfterMs = Math.ceil(((points - level) / limits.restorePerSecond) * 1000);
         return { ok: false, available: level, retryAfterMs };
       }
-      write(key, level - points, limits, now);
-      return { ok: true, available: level - points, retryAfterMs: 0 };
+      const after = Math.min(limits.capacity, level - Math.max(0, keep));
+      write(key, after, limits, now);
+      return { ok: true, available: after, retryAfterMs: 0 };
     },
     async refund(key, points, limits, now) {
       const level = Math.min(limits.capacity, levelAt(buckets.get(key), limits, now) + Math.max(0, points));

@@ -27,12 +27,13 @@ local function write(l)
 end
 `;
 
-/** ARGV[1] points. Returns {1 | 0, level after}. */
+/** ARGV[1] points needed, ARGV[5] points kept. Returns {1 | 0, level after}. */
 const TAKE = `${LEVEL}
 local points = tonumber(ARGV[1])
 if points > level then return { 0, tostring(level) } end
-write(level - points)
-return { 1, tostring(level - points) }`;
+local after = math.min(cap, level - math.max(0, tonumber(ARGV[5])))
+write(after)
+return { 1, tostring(after) }`;
 
 /** ARGV[1] points. Returns the level after. */
 const REFUND = `${LEVEL}
@@ -48,8 +49,8 @@ export function createRedisBucketStore(link: RedisLink): BucketStore {
   const args = (points: number, limits: BucketLimits, now: number) => [points, limits.capacity, limits.restorePerSecond, now];
 
   return {
-    async take(k, points, limits, now) {
-      const [ok, level] = await take([key(k)], args(points, limits, now));
+    async take(k, points, limits, now, keep = points) {
+      const [ok, level] = await take([key(k)], [...args(points, limits, now), keep]);
       const available = Number(level);
       if (ok === 1) return { ok: true, available, retryAfterMs: 0 };
       return { ok: false, available, retryAfterMs: Math.ceil(((points - available) / limits.restorePerSecond) * 1000) };

@@ -32,6 +32,11 @@ export interface RateLimiter {
    * `retryAfterMs` and `Retry-After`) when it holds fewer.
    */
   spend(caller: Caller, points: number): Promise<ThrottleStatus>;
+  /**
+   * Needs `points` in the bucket but keeps only `cost` of them: `spend` and `refund(points - cost)` in one store
+   * call (a cache hit, whose final cost is known before it is served). Refused like `spend`.
+   */
+  spendKnown(caller: Caller, points: number, cost: number): Promise<ThrottleStatus>;
   /** Gives back points spent up front but not used, never above the bucket's size. */
   refund(caller: Caller, points: number): Promise<ThrottleStatus>;
   /** The caller's bucket now. */
@@ -56,18 +61,8 @@ export function createRateLimiter(config: Config, store: BucketStore, clock: () 
   });
 
   return {
-    async spend(caller, points) {
-      const bucket = bucketOf(caller);
-      const taken = await store.take(bucket.key, points, bucket.limits, clock());
-      if (!taken.ok) {
-        throw new RateLimitedError(
-          `Rate limited: this request costs ${points} points and your bucket holds ${Math.floor(taken.available)} ` +
-            `(it refills at ${restorePerSecond} a second). Retry in ${taken.retryAfterMs} ms.`,
-          taken.retryAfterMs,
-        );
-      }
-      return status(bucket, taken.available);
-    },
+    spend: (caller, points) => take(caller, points, points),
+    spendKnown: (caller, points, cost) => take(caller, points, cost),
     async refund(caller, points) {
       const bucket = bucketOf(caller);
       return status(bucket, await store.refund(bucket.key, points, bucket.limits, clock()));
@@ -77,4 +72,17 @@ export function createRateLimiter(config: Config, store: BucketStore, clock: () 
       return status(bucket, await store.peek(bucket.key, bucket.limits, clock()));
     },
   };
+
+  async function take(caller: Caller, points: number, keep: number): Promise<ThrottleStatus> {
+    const bucket = bucketOf(caller);
+    const taken = await store.take(bucket.key, points, bucket.limits, clock(), keep);
+    if (!taken.ok) {
+      throw new RateLimitedError(
+        `Rate limited: this request costs ${points} points and your bucket holds ${Math.floor(taken.available)} ` +
+          `(it refills at ${restorePerSecond} a second). Retry in ${taken.retryAfterMs} ms.`,
+        taken.retryAfterMs,
+      );
+    }
+    return status(bucket, taken.available);
+  }
 }
