@@ -45,7 +45,7 @@ describe('the requested-cost memo', () => {
       const fresh = requestedCost(schema, document, operation, variables, 10_000);
       const { result, remember } = memo.cost(document, operation, variables);
       expect(result).toEqual(fresh);
-      remember();
+      remember(variables);
     }
   });
 
@@ -54,7 +54,7 @@ describe('the requested-cost memo', () => {
     const document = parse(BUY);
     const operation = getOperationAST(document)!;
     const first = memo.cost(document, operation, { productId: 'prd_1', key: 'a' });
-    first.remember();
+    first.remember({ productId: 'prd_1', key: 'a' });
     const second = memo.cost(document, operation, { productId: 'prd_2', key: 'b' });
     expect(second.result).toEqual(first.result);
     expect(second.remember).not.toBe(first.remember); // served from the memo: nothing to remember

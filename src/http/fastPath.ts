@@ -25,7 +25,7 @@ import { createContext, type AppDeps, type Context, type Viewer } from '../conte
 import type { Compiled } from '../graphql/executor.js';
 import { factsOf, recordOperation } from '../observability/requestFacts.js';
 import { documentPolicy } from '../plugins/cachePolicy/static.js';
-import { actualCost } from '../plugins/queryCost/actual.js';
+import { planCost } from '../plugins/queryCost/actual.js';
 import { batchOf } from '../plugins/queryCost/batch.js';
 import type { QueryLimits } from '../plugins/queryCost/limits.js';
 import type { RequestedCostMemo } from '../plugins/queryCost/memo.js';
@@ -107,9 +107,9 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
   const costOf = (entry: Seen, variables: Record<string, unknown> | undefined) => {
     const coerced = getVariableValues(schema, entry.operation.variableDefinitions ?? [], variables ?? {});
     if (coerced.errors) return null;
-    const { result, remember } = costs.cost(entry.document, entry.operation, variables);
-    if (!result.ok || result.cost > limits.cost) return null;
-    return { requested: result.cost, coerced: coerced.coerced, remember };
+    const costing = costs.cost(entry.document, entry.operation, variables);
+    if (!costing.result.ok || costing.result.cost > limits.cost) return null;
+    return { requested: costing.result.cost, coerced: coerced.coerced, costing };
   };
 
   const plugin: ApolloServerPlugin<Context> = {
@@ -143,7 +143,7 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
     } catch {
       return undefined; // an empty bucket (or a store that does not answer): Apollo refuses it, nothing was taken
     }
-    cost.remember();
+    cost.costing.remember(coerced);
 
     const ctx = createContext(deps, viewer, { ip: req.ip, requestId: req.id });
     let result;
@@ -159,7 +159,8 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
     }
     let actual: number;
     try {
-      actual = Math.min(requested, actualCost(schema, entry.document, entry.operation, coerced, result.data));
+      const plan = cost.costing.plan(coerced);
+      actual = Math.min(requested, plan ? planCost(plan, result.data) : 0);
     } catch {
       actual = requested;
     }

@@ -4,6 +4,10 @@
  * nothing while resolvers run. A field missing from the data (skipped, or of another type) costs nothing; a field
  * that came back null costs its own weight; an interface or union counts its most expensive possible type, as the
  * requested cost does, since the data does not say which type it was.
+ *
+ * The operation is turned into a plan once per set of variables it depends on (`costPlan`: which selections apply
+ * to which type, each field's weight, size and argument cost), and each response is costed by walking its data
+ * along the plan (`planCost`), which allocates next to nothing.
  */
 import {
   GraphQLIncludeDirective,
@@ -42,15 +46,44 @@ interface Tally {
   counted: boolean;
 }
 
-export function actualCost(
+/** The selections that apply to an object: of its type, or (an interface or union) of each possible type. */
+type Selections = { fields: FieldPlan[] } | { possible: FieldPlan[][] };
+
+interface FieldPlan {
+  /** The response key (alias or name). */
+  key: string;
+  weight: number;
+  isList: boolean;
+  /** The field has `@listSize`. */
+  sizedList: boolean;
+  /** Children a connection's size applies to (`edges`, `nodes`), when it is one. */
+  connection: boolean;
+  /** The connection's size from its arguments (`first`), for when neither edges nor nodes came back. */
+  items: number;
+  /** What `@cost` arguments add. */
+  filters: number;
+  /** This field is one of its parent connection's sized children. */
+  sized: boolean;
+  /** This field is its parent connection's `totalCount`. */
+  isCount: boolean;
+  children: Selections | null;
+}
+
+export interface CostPlan {
+  root: FieldPlan[];
+  /** Field plans it holds (its size, for memos). */
+  fields: number;
+}
+
+/** The operation's plan for these (coerced) variables; null when the schema has no such root type. */
+export function costPlan(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
-  data: Data | null | undefined,
-): number {
+): CostPlan | null {
   const root = schema.getRootType(operation.operation);
-  if (!root || !data) return 0;
+  if (!root) return null;
   const model = costModel(schema);
   const fragments = new Map<string, { type: string; selectionSet: SelectionSetNode }>();
   for (const def of document.definitions) {
@@ -58,6 +91,7 @@ export function actualCost(
       fragments.set(def.name.value, { type: def.typeCondition.name.value, selectionSet: def.selectionSet });
     }
   }
+  let fields = 0;
 
   const included = (node: SelectionNode) =>
     getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
@@ -69,76 +103,123 @@ export function actualCost(
     return !!target && isAbstractType(target) && schema.isSubType(target, type);
   };
 
-  /**
-   * The cost of an object's selections; `sized` names the children a connection's size applies to, and `tally`
-   * collects what those children came to and how many items they held (a connection's items count at least 1).
-   */
-  const objectCost = (set: SelectionSetNode, type: GraphQLCompositeType, obj: Data, sized: readonly string[], tally?: Tally): number => {
-    if (isObjectType(type)) return selectionsCost(set, type, obj, sized, tally);
-    let most = 0;
-    for (const possible of schema.getPossibleTypes(type as Exclude<GraphQLCompositeType, GraphQLObjectType>)) {
-      most = Math.max(most, selectionsCost(set, possible, obj, sized));
-    }
-    return most;
+  const selectionsOf = (set: SelectionSetNode, type: GraphQLCompositeType, sized: readonly string[]): Selections => {
+    if (isObjectType(type)) return { fields: planFields(set, type, sized, []) };
+    const possible = schema.getPossibleTypes(type as Exclude<GraphQLCompositeType, GraphQLObjectType>);
+    return { possible: possible.map((t) => planFields(set, t, sized, [])) };
   };
 
-  const selectionsCost = (set: SelectionSetNode, type: GraphQLObjectType, obj: Data, sized: readonly string[], tally?: Tally): number => {
-    let total = 0;
+  /** The fields of `set` that apply to `type`, fragments spread in place, in document order. */
+  const planFields = (set: SelectionSetNode, type: GraphQLObjectType, sized: readonly string[], out: FieldPlan[]): FieldPlan[] => {
     for (const node of set.selections) {
       if (!included(node)) continue;
-      if (node.kind === Kind.FIELD) total += fieldCost(node, type, obj, sized, tally);
-      else if (node.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(node.typeCondition?.name.value, type)) total += selectionsCost(node.selectionSet, type, obj, sized, tally);
+      if (node.kind === Kind.FIELD) {
+        const plan = planField(node, type, sized);
+        if (plan) out.push(plan);
+      } else if (node.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(node.typeCondition?.name.value, type)) planFields(node.selectionSet, type, sized, out);
       } else {
         const fragment = fragments.get(node.name.value);
-        if (fragment && applies(fragment.type, type)) total += selectionsCost(fragment.selectionSet, type, obj, sized, tally);
+        if (fragment && applies(fragment.type, type)) planFields(fragment.selectionSet, type, sized, out);
       }
     }
-    return total;
+    return out;
   };
 
-  const fieldCost = (node: FieldNode, parent: GraphQLObjectType, obj: Data, sized: readonly string[], tally?: Tally): number => {
-    const key = node.alias?.value ?? node.name.value;
-    if (!(key in obj)) return 0;
+  const planField = (node: FieldNode, parent: GraphQLObjectType, sized: readonly string[]): FieldPlan | null => {
     const field = fieldDef(schema, parent, node.name.value);
-    if (!field) return 0; // __typename
+    if (!field) return null; // __typename
+    fields++;
     const { weight, listSize, isList } = model.field(field);
     const named = getNamedType(field.type);
     const childSized = listSize?.sizedFields ?? [];
-    const args = () => getArgumentValues(field, node, variables);
-    const filters = model.hasArgumentCost(field) ? model.argumentsCost(field, args()) : 0;
-    const itemCost = (item: unknown): number => {
-      if (item === null || item === undefined) return 0;
-      if (childSized.length === 0 || typeof item !== 'object') {
-        const children = node.selectionSet && isCompositeType(named) && typeof item === 'object' ? objectCost(node.selectionSet, named, item as Data, childSized) : 0;
-        return weight + children;
-      }
-      // A connection: its items count at least 1 each; without edges or nodes, as many as it was asked for.
-      const own: Tally = { sizedCost: 0, items: 0, sizedSeen: false, counted: false };
-      const children = node.selectionSet && isCompositeType(named) ? objectCost(node.selectionSet, named, item as Data, childSized, own) : 0;
-      const items = own.sizedSeen ? own.items : listSizeOf(listSize!, args());
-      return weight + children + Math.max(0, items - own.sizedCost) + (own.counted ? filters : 0);
+    const connection = childSized.length > 0;
+    const args = model.hasArgumentCost(field) || connection ? getArgumentValues(field, node, variables) : undefined;
+    return {
+      key: node.alias?.value ?? node.name.value,
+      weight,
+      isList,
+      sizedList: listSize !== null,
+      connection,
+      items: connection ? listSizeOf(listSize!, args!) : 0,
+      filters: model.hasArgumentCost(field) ? model.argumentsCost(field, args!) : 0,
+      sized: sized.includes(field.name),
+      isCount: field.name === COUNT_FIELD,
+      children: node.selectionSet && isCompositeType(named) ? selectionsOf(node.selectionSet, named, childSized) : null,
     };
-    const value = obj[key];
-    const cost = (() => {
-      if (!isList) return value === null ? weight : itemCost(value);
-      if (!Array.isArray(value)) return 0;
-      const items = (value as unknown[]).flat(Infinity);
-      const costs = items.map(itemCost);
-      // A list that declares a size, or is sized by its connection, counts every item; any other list, one item.
-      const counted = listSize !== null || sized.includes(field.name);
-      if (tally && sized.includes(field.name)) {
-        tally.sizedSeen = true;
-        tally.items = Math.max(tally.items, items.length);
-      }
-      return costs.reduce((a, b) => (counted ? a + b : Math.max(a, b)), 0);
-    })();
-    if (tally && sized.includes(field.name)) tally.sizedCost += cost;
-    if (tally && field.name === COUNT_FIELD) tally.counted = true;
-    return cost + (value === null || value === undefined ? 0 : filters);
   };
 
-  return objectCost(operation.selectionSet, root, data, []);
+  const plan = planFields(operation.selectionSet, root, [], []);
+  return { root: plan, fields };
+}
+
+/** The actual cost of `data` along a plan. */
+export function planCost(plan: CostPlan, data: Data | null | undefined): number {
+  return data ? fieldsCost(plan.root, data) : 0;
+}
+
+function objectCost(selections: Selections, obj: Data, tally?: Tally): number {
+  if ('fields' in selections) return fieldsCost(selections.fields, obj, tally);
+  let most = 0;
+  for (const fields of selections.possible) most = Math.max(most, fieldsCost(fields, obj));
+  return most;
+}
+
+function fieldsCost(fields: FieldPlan[], obj: Data, tally?: Tally): number {
+  let total = 0;
+  for (const plan of fields) total += fieldCost(plan, obj, tally);
+  return total;
+}
+
+function itemCost(plan: FieldPlan, item: unknown): number {
+  if (item === null || item === undefined) return 0;
+  if (!plan.connection || typeof item !== 'object') {
+    return plan.weight + (plan.children && typeof item === 'object' ? objectCost(plan.children, item as Data) : 0);
+  }
+  // A connection: its items count at least 1 each; without edges or nodes, as many as it was asked for.
+  const own: Tally = { sizedCost: 0, items: 0, sizedSeen: false, counted: false };
+  const children = plan.children ? objectCost(plan.children, item as Data, own) : 0;
+  const items = own.sizedSeen ? own.items : plan.items;
+  return plan.weight + children + Math.max(0, items - own.sizedCost) + (own.counted ? plan.filters : 0);
+}
+
+function fieldCost(plan: FieldPlan, obj: Data, tally?: Tally): number {
+  if (!(plan.key in obj)) return 0;
+  const value = obj[plan.key];
+  let cost: number;
+  if (!plan.isList) {
+    cost = value === null ? plan.weight : itemCost(plan, value);
+  } else if (!Array.isArray(value)) {
+    cost = 0;
+  } else {
+    const items = value.flat(Infinity) as unknown[];
+    // A list that declares a size, or is sized by its connection, counts every item; any other list, one item.
+    const counted = plan.sizedList || plan.sized;
+    if (tally && plan.sized) {
+      tally.sizedSeen = true;
+      tally.items = Math.max(tally.items, items.length);
+    }
+    cost = 0;
+    for (const item of items) {
+      const one = itemCost(plan, item);
+      cost = counted ? cost + one : Math.max(cost, one);
+    }
+  }
+  if (tally && plan.sized) tally.sizedCost += cost;
+  if (tally && plan.isCount) tally.counted = true;
+  return cost + (value === null || value === undefined ? 0 : plan.filters);
+}
+
+/** The actual cost of `data`, planning the operation for these variables first (costPlan, then planCost). */
+export function actualCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  data: Data | null | undefined,
+): number {
+  const plan = data ? costPlan(schema, document, operation, variables) : null;
+  return plan ? planCost(plan, data) : 0;
 }
 
 function fieldDef(schema: GraphQLSchema, parent: GraphQLObjectType, name: string): GraphQLField<unknown, unknown> | undefined {

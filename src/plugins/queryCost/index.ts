@@ -13,7 +13,7 @@ import { getVariableValues, Kind, type DocumentNode, type GraphQLError, type Ope
 import { ApiError, ErrorCode } from '../../errors.js';
 import type { Context } from '../../context.js';
 import type { Caller, RateLimiter, ThrottleStatus } from '../rateLimit/index.js';
-import { actualCost } from './actual.js';
+import { costPlan, planCost, type CostPlan } from './actual.js';
 import { batchOf } from './batch.js';
 import {
   costRefusal,
@@ -26,7 +26,7 @@ import {
 } from './limits.js';
 import type { RequestedCostMemo } from './memo.js';
 import { requestedCost } from './requested.js';
-import { measureShape, rootFieldCount } from './shape.js';
+import { measureShape, rootFieldCount, type Shape } from './shape.js';
 
 export { httpBatchHooks } from './batch.js';
 export { createRequestedCostMemo, type RequestedCostMemo } from './memo.js';
@@ -60,6 +60,16 @@ interface Costing {
   variables: Record<string, unknown>;
   /** Its cost was charged to the bucket (it passed, alone or in its batch). */
   charged: boolean;
+  /** The plan its actual cost is counted along (from the memo when it was costed before). */
+  plan(coerced: Record<string, unknown>): CostPlan | null;
+}
+
+/** Each operation's shape, measured once (operations live with their documents in Apollo's store). */
+const shapes = new WeakMap<OperationDefinitionNode, Shape>();
+function shapeOf(document: DocumentNode, operation: OperationDefinitionNode): Shape {
+  let shape = shapes.get(operation);
+  if (!shape) shapes.set(operation, (shape = measureShape(document, operation)));
+  return shape;
 }
 
 export function queryCostPlugin({ limits, rateLimiter, onCost, costs }: QueryCostOptions): ApolloServerPlugin<Context> {
@@ -85,13 +95,18 @@ export function queryCostPlugin({ limits, rateLimiter, onCost, costs }: QueryCos
           let remember = () => {};
           try {
             const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
-            costing = { document, operation, requested: null, variables: coerced.coerced ?? {}, charged: false };
+            const variables = coerced.coerced ?? {};
+            const plan = (c: Record<string, unknown>) => costPlan(schema, document, operation, c);
+            costing = { document, operation, requested: null, variables, charged: false, plan };
             // Variables that do not fit cost 0 (execution refuses them): only fitting ones go through the memo.
             const memo = coerced.errors ? null : costs.cost(document, operation, request.variables);
             const costed = memo ? memo.result : requestedCost(schema, document, operation, request.variables, limits.selections);
-            if (memo) remember = memo.remember;
+            if (memo) {
+              remember = () => memo.remember(variables);
+              costing.plan = memo.plan;
+            }
             if (costed.ok) costing.requested = costed.cost;
-            const refusal = shapeRefusal(measureShape(document, operation), limits);
+            const refusal = shapeRefusal(shapeOf(document, operation), limits);
             if (refusal) throw refusal;
             if (operation.operation === 'mutation') {
               batch.passwordChecks += rootFieldCount(document, operation, PASSWORD_MUTATIONS);
@@ -135,7 +150,8 @@ export function queryCostPlugin({ limits, rateLimiter, onCost, costs }: QueryCos
           const body = rc.response.body;
           const data = body.kind === 'single' ? body.singleResult.data : undefined;
           try {
-            actual = Math.min(c.requested, actualCost(rc.schema, c.document, c.operation, c.variables, data));
+            const plan = data ? c.plan(c.variables) : null;
+            actual = Math.min(c.requested, plan ? planCost(plan, data) : 0);
           } catch (error) {
             rc.logger.warn(`could not cost the response, so nothing is refunded: ${String(error)}`);
             actual = c.requested;

@@ -23,29 +23,45 @@ import {
   type ValueNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { costPlan, type CostPlan } from './actual.js';
 import { costModel } from './model.js';
 import { requestedCost, type RequestedCost } from './requested.js';
 
 /** Variables (the cost-relevant ones, as JSON) up to this long are memoized. @default 2048 */
 const VARIABLES_KEY_MAX = 2048;
+/** Plans of more fields than this are not kept (a fragment fan-out): built again for each response. */
+const PLAN_FIELDS_MAX = 2000;
+/** Heap bytes per planned field, roughly. */
+const BYTES_PER_FIELD = 160;
 
-export interface RequestedCostMemo {
-  /** The operation's requested cost; `remember()` keeps it for the next request (call it after admission). */
-  cost(
-    document: DocumentNode,
-    operation: OperationDefinitionNode,
-    variables: Record<string, unknown> | undefined,
-  ): { result: RequestedCost; remember(): void };
+/** One operation's cost for one set of variables. */
+export interface Costing {
+  result: RequestedCost;
+  /** The plan its actual cost is counted along (actual.ts), for the variables coerced. */
+  plan(coerced: Record<string, unknown>): CostPlan | null;
+  /** Keeps the cost and the plan for the next request with the same key: call it once the request was admitted. */
+  remember(coerced: Record<string, unknown>): void;
 }
 
-/** @param maxBytes bound on the memo's keys and values. @default 2 MiB */
-export function createRequestedCostMemo(schema: GraphQLSchema, maxSelections: number, maxBytes = 2 * 1024 * 1024): RequestedCostMemo {
-  const memo = new LRUCache<string, number>({ maxSize: maxBytes, sizeCalculation: (_cost, key) => key.length * 2 + 100 });
+export interface RequestedCostMemo {
+  cost(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): Costing;
+}
+
+interface Entry {
+  cost: number;
+  plan: CostPlan | null;
+}
+
+/** @param maxBytes bound on the memo's keys, costs and plans. @default 4 MiB */
+export function createRequestedCostMemo(schema: GraphQLSchema, maxSelections: number, maxBytes = 4 * 1024 * 1024): RequestedCostMemo {
+  const memo = new LRUCache<string, Entry>({
+    maxSize: maxBytes,
+    sizeCalculation: (entry, key) => key.length * 2 + 100 + (entry.plan?.fields ?? 0) * BYTES_PER_FIELD,
+  });
   /** A number per parsed document (the documents live in Apollo's store; a re-parsed text gets a new number). */
   const documents = new WeakMap<DocumentNode, number>();
   const relevant = new WeakMap<OperationDefinitionNode, readonly string[]>();
   let next = 0;
-  const nothing = () => {};
 
   return {
     cost(document, operation, variables) {
@@ -57,10 +73,19 @@ export function createRequestedCostMemo(schema: GraphQLSchema, maxSelections: nu
       const values = names.length === 0 ? '' : JSON.stringify(names.map((name) => (variables && name in variables ? [variables[name]] : [])));
       const key = values.length <= VARIABLES_KEY_MAX ? `${id}\n${operation.name?.value ?? ''}\n${values}` : undefined;
       const known = key === undefined ? undefined : memo.get(key);
-      if (known !== undefined) return { result: { ok: true, cost: known }, remember: nothing };
+      if (known) return { result: { ok: true, cost: known.cost }, plan: () => known.plan, remember: () => {} };
       const result = requestedCost(schema, document, operation, variables, maxSelections);
-      if (!result.ok || key === undefined) return { result, remember: nothing };
-      return { result, remember: () => void memo.set(key, result.cost) };
+      let plan: CostPlan | null | undefined;
+      const planFor = (coerced: Record<string, unknown>) => (plan === undefined ? (plan = costPlan(schema, document, operation, coerced)) : plan);
+      return {
+        result,
+        plan: planFor,
+        remember(coerced) {
+          if (!result.ok || key === undefined) return;
+          const built = planFor(coerced);
+          if (built && built.fields <= PLAN_FIELDS_MAX) memo.set(key, { cost: result.cost, plan: built });
+        },
+      };
     },
   };
 }
