@@ -133,11 +133,21 @@ export async function createApp(config: Config, database: Engine, options: AppOp
 
   const costs = createRequestedCostMemo(schema, limits.selections);
   const jit = config.optimizations && config.executor === 'jit' ? jitExecutor(schema) : null;
-  // Queries Apollo has served run straight from the route next time (src/http/fastPath.ts), with the cache off.
-  const fastPath =
-    jit && !deps.responseCache
-      ? createFastPath({ schema, deps, limits, costs, compile: jit.compile, countDeprecations: (key, query) => deprecations.countQuery(key, query) })
-      : null;
+  // Operations Apollo has served run straight from the route next time (src/http/fastPath.ts): queries with the
+  // response cache off, mutations always.
+  const fastPath = jit
+    ? createFastPath({
+        schema,
+        deps,
+        limits,
+        costs,
+        compile: jit.compile,
+        countDeprecations: (key, query) => deprecations.countQuery(key, query),
+        queries: !deps.responseCache,
+        formatError,
+        includeStacktrace: !production,
+      })
+    : null;
 
   // Automatic persisted queries: Apollo's store, shared with the response cache so hashed GETs can be hits.
   const apq = stores.apq;

@@ -124,3 +124,58 @@ describe('the fast path answers as Apollo does', () => {
     expect(await durations()).toBe(count + 2);
   });
 });
+
+describe('mutations on the fast path answer as Apollo does, errors included', () => {
+  const BUY = `mutation Buy($productId: ID!, $key: String!) {
+    placeOrder(input: { items: [{ productId: $productId, quantity: 1 }], idempotencyKey: $key }) { id status total { formatted } } }`;
+
+  for (const cache of ['off', 'on']) {
+    it(`placeOrder, its replay, and its refusals (response cache ${cache})`, async () => {
+      const server = await startServer({ NODE_ENV: 'production', JWT_SECRET: 'e'.repeat(40), RESPONSE_CACHE: cache });
+      let apolloCalls = 0;
+      const apollo = server.app.apollo;
+      const execute = apollo.executeHTTPGraphQLRequest.bind(apollo);
+      apollo.executeHTTPGraphQLRequest = (request) => {
+        apolloCalls++;
+        return execute(request);
+      };
+      const login = await server.gql('mutation { logIn(email: "buyer@example.com", password: "demo-password") { accessToken } }');
+      const auth = { authorization: `Bearer ${(login.body as any).data.logIn.accessToken}` };
+      await server.sql.run('UPDATE products SET stock = 2 WHERE id = 5');
+      await server.sql.run('UPDATE products SET stock = 0 WHERE id = 6');
+
+      // Placed (Apollo, first sight), then the same key replayed (fast path): the same order, nothing taken twice.
+      const placed = await server.gql(BUY, { productId: 'prd_5', key: 'k1' }, auth);
+      const calls = apolloCalls;
+      const replayed = await server.gql(BUY, { productId: 'prd_5', key: 'k1' }, auth);
+      expect(apolloCalls).toBe(calls);
+      expect(seen(replayed)).toEqual(seen(placed));
+      expect((replayed.body as any).data.placeOrder.status).toBe('CREATED');
+      // A new order on the fast path takes the last unit; the cache (when on) shows it at once.
+      const second = await server.gql(BUY, { productId: 'prd_5', key: 'k2' }, auth);
+      expect((second.body as any).data.placeOrder.id).not.toBe((placed.body as any).data.placeOrder.id);
+      expect(apolloCalls).toBe(calls);
+      expect((await server.gql('{ product(id: "prd_5") { stock } }')).body.data).toEqual({ product: { stock: 0 } });
+
+      // Refusals, first through Apollo (a fresh server's first sight), then on the fast path: the same answers.
+      const refusals: [Record<string, unknown>, Record<string, string>][] = [
+        [{ productId: 'prd_6', key: 'k3' }, auth], // OUT_OF_STOCK
+        [{ productId: 'prd_999999', key: 'k4' }, auth], // NOT_FOUND
+        [{ productId: 'sel_1', key: 'k5' }, auth], // BAD_USER_INPUT
+        [{ productId: 'prd_5', key: 'k6' }, {}], // UNAUTHENTICATED
+      ];
+      const reference = await startServer({ NODE_ENV: 'production', JWT_SECRET: 'e'.repeat(40), RESPONSE_CACHE: cache });
+      const refLogin = await reference.gql('mutation { logIn(email: "buyer@example.com", password: "demo-password") { accessToken } }');
+      const refAuth = { authorization: `Bearer ${(refLogin.body as any).data.logIn.accessToken}` };
+      await reference.sql.run('UPDATE products SET stock = 0 WHERE id = 6');
+      for (const [variables, headers] of refusals) {
+        const before = apolloCalls;
+        const fast = await server.gql(BUY, variables, headers);
+        expect(apolloCalls).toBe(before);
+        const viaApollo = await reference.gql(BUY, variables, headers.authorization ? refAuth : {});
+        expect(fast.body.errors?.length).toBe(1);
+        expect(seen(fast)).toEqual(seen(viaApollo));
+      }
+    });
+  }
+});

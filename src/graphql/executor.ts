@@ -84,7 +84,7 @@ export function jitExecutor(schema: GraphQLSchema): JitExecutor {
  * `locatedError` would have made it: the resolver's error as `originalError` (our formatError unwraps it for its
  * code), its extensions, the path and locations.
  */
-function asGraphQLError(error: GraphQLError): GraphQLError {
+export function asGraphQLError(error: GraphQLError): GraphQLError {
   const original = error.originalError ?? undefined;
   const located = new GraphQLError(error.message, {
     path: error.path,

@@ -6,28 +6,38 @@
  * Cache-Control header comes from the document's static policy, the request's facts (operation name, cost) feed
  * the log line and metrics, deprecated fields are counted.
  *
- * Whatever is not the plain case goes to Apollo: first sight of a document, anything that would be refused or
- * answered with errors (bad variables, over a limit, an empty bucket, a resolver error), batches, persisted queries,
- * mutations, documents whose cache policy depends on the data, unusual `Accept` headers. A query that comes back
- * with errors is refunded in full and handed to Apollo, which runs it again and answers it (reads have no side
- * effects), so every error keeps Apollo's shape and status.
+ * Whatever is not the plain case goes to Apollo: first sight of a document, anything that would be refused before
+ * running (bad variables, over a limit, an empty bucket), batches, persisted queries, `logIn`/`signUp` (their
+ * per-request password limit), documents whose cache policy depends on the data, unusual `Accept` headers. A query
+ * that comes back with errors is refunded in full and handed to Apollo, which runs it again and answers it (reads
+ * have no side effects). A mutation cannot run twice: its errors are formatted here as Apollo formats them
+ * (`formatErrors` below: Apollo's normalization, our `formatError`, the status and headers errors carry).
  *
- * Used only when the response cache is off: with it on, a miss needs the per-field entity tags of Apollo's pipeline.
+ * Queries take this path only when the response cache is off (with it on, a miss needs the per-field entity tags of
+ * Apollo's pipeline); mutations take it either way (they are never stored, and invalidate through the context).
  */
 import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { getVariableValues, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  getVariableValues,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import { documentBytes } from '../cache/documentStore.js';
 import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
-import type { Compiled } from '../graphql/executor.js';
+import { asGraphQLError, type Compiled } from '../graphql/executor.js';
 import { factsOf, recordOperation } from '../observability/requestFacts.js';
 import { documentPolicy } from '../plugins/cachePolicy/static.js';
 import { planCost } from '../plugins/queryCost/actual.js';
 import { batchOf } from '../plugins/queryCost/batch.js';
-import type { QueryLimits } from '../plugins/queryCost/limits.js';
+import { PASSWORD_MUTATIONS, type QueryLimits } from '../plugins/queryCost/limits.js';
+import { rootFieldCount } from '../plugins/queryCost/shape.js';
 import type { RequestedCostMemo } from '../plugins/queryCost/memo.js';
 import type { Caller } from '../plugins/rateLimit/index.js';
 
@@ -41,6 +51,11 @@ export interface FastPathOptions {
   compile(document: DocumentNode, operationName: string | undefined): Compiled;
   /** Counts the deprecated fields a document uses (src/observability/deprecations.ts); `key` stands for the text. */
   countDeprecations(key: object, query: string): void;
+  /** Queries too (only with the response cache off); mutations always. */
+  queries: boolean;
+  /** Apollo's `formatError` and whether it includes stack traces, for a mutation's errors. */
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  includeStacktrace: boolean;
   /**
    * Bound on the memo of documents seen: keys, parsed documents (weighed as Apollo's document store weighs them)
    * and compiled operations. @default 16 MiB
@@ -75,7 +90,8 @@ export interface FastPath {
   serve(req: FastifyRequest, reply: FastifyReply, viewer: Viewer | null): Promise<string | undefined>;
 }
 
-export function createFastPath({ schema, deps, limits, costs, compile, countDeprecations, maxBytes = 16 * 1024 * 1024 }: FastPathOptions): FastPath {
+export function createFastPath(options: FastPathOptions): FastPath {
+  const { schema, deps, limits, costs, compile, countDeprecations, queries, maxBytes = 16 * 1024 * 1024 } = options;
   const seen = new LRUCache<string, Seen>({
     maxSize: maxBytes,
     sizeCalculation: (entry, key) => key.length * 2 + documentBytes(entry.document) + COMPILED_BYTES,
@@ -89,6 +105,9 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
   const remember = (query: string, operationName: string | undefined, document: DocumentNode, operation: OperationDefinitionNode) => {
     const key = memoKey(query, operationName);
     if (seen.has(key)) return;
+    if (operation.operation === 'query' ? !queries : operation.operation !== 'mutation') return;
+    // logIn and signUp: the per-request password limit is Apollo's to count.
+    if (operation.operation === 'mutation' && rootFieldCount(document, operation, PASSWORD_MUTATIONS) > 0) return;
     const policy = documentPolicy(schema, document, operationName);
     if (!policy) return; // the policy depends on the data: Apollo's plugin computes it field by field
     const compiled = compile(document, operationName);
@@ -116,7 +135,7 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
     async requestDidStart() {
       return {
         async willSendResponse({ request, response, document, operation }) {
-          if (!operation || operation.operation !== 'query' || !document || typeof request.query !== 'string') return;
+          if (!operation || !document || typeof request.query !== 'string') return;
           if (response.body.kind !== 'single' || response.body.singleResult.errors) return;
           if (request.http?.method !== 'POST' && request.http?.method !== 'GET') return;
           if (batchOf(request.http.body).size !== 1) return;
@@ -133,6 +152,8 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
     if (!incoming) return undefined;
     const entry = seen.get(memoKey(incoming.query, incoming.operationName));
     if (!entry) return undefined;
+    const mutation = entry.operation.operation === 'mutation';
+    if (mutation && req.method !== 'POST') return undefined; // Apollo refuses a mutation over GET
     const cost = costOf(entry, incoming.variables);
     if (!cost) return undefined;
     const { requested, coerced } = cost;
@@ -146,35 +167,83 @@ export function createFastPath({ schema, deps, limits, costs, compile, countDepr
     cost.costing.remember(coerced);
 
     const ctx = createContext(deps, viewer, { ip: req.ip, requestId: req.id });
+    if (mutation) countDeprecations(entry, incoming.query); // Apollo counts once execution starts, errors or not
     let result;
+    let thrown: unknown;
     try {
       result = await entry.compiled.query(undefined, ctx, incoming.variables ?? {});
-    } catch {
-      result = undefined;
+    } catch (err) {
+      thrown = err;
     }
-    if (!result || result.errors || !result.data) {
-      // Errors keep Apollo's shape: give everything back and let Apollo run it again and answer.
+    const failed = !result || !!result.errors || !result.data;
+    if (failed && !mutation) {
+      // A query's errors keep Apollo's shape: give everything back and let Apollo run it again and answer.
       await deps.rateLimiter.refund(payer, requested).catch(() => undefined);
       return undefined;
     }
-    let actual: number;
-    try {
-      const plan = cost.costing.plan(coerced);
-      actual = Math.min(requested, plan ? planCost(plan, result.data) : 0);
-    } catch {
-      actual = requested;
+    // A mutation's errors, as Apollo answers them: the executor's errors normalized, formatted, with their status.
+    const errors = failed ? formatErrors(result ? (result.errors ?? []).map(asGraphQLError) : [thrown], options) : null;
+    const data = result ? result.data : undefined;
+    let actual = 0;
+    if (data) {
+      try {
+        const plan = cost.costing.plan(coerced);
+        actual = Math.min(requested, plan ? planCost(plan, data) : 0);
+      } catch {
+        actual = requested;
+      }
     }
     const throttleStatus = await deps.rateLimiter.refund(payer, requested - actual);
-    countDeprecations(entry, incoming.query);
+    if (!mutation) countDeprecations(entry, incoming.query);
     const facts = factsOf(req);
     recordOperation(facts, entry.label);
     facts.cost = { requested, actual };
-    void reply.code(200).header('cache-control', entry.cacheControl).header('content-type', JSON_TYPE).header('x-cache', 'BYPASS');
+    if (errors) for (const [name, value] of errors.headers) void reply.header(name, value);
+    void reply
+      .code(errors?.status ?? (result ? 200 : 500))
+      .header('cache-control', errors ? 'no-store' : entry.cacheControl)
+      .header('content-type', JSON_TYPE)
+      .header('x-cache', 'BYPASS');
     const extensions = { cost: { requestedQueryCost: requested, actualQueryCost: actual, limit: limits.cost, throttleStatus } };
-    return `${JSON.stringify({ data: result.data, extensions })}\n`;
+    return `${JSON.stringify({ errors: errors?.formatted, data, extensions })}\n`;
   }
 
   return { plugin, serve };
+}
+
+/**
+ * Apollo's normalization of execution errors (`normalizeAndFormatErrors`, errorNormalize.ts in @apollo/server):
+ * each becomes a GraphQLError with a code (INTERNAL_SERVER_ERROR when it has none), its `extensions.http` read off
+ * into the response's status and headers, a stack trace outside production, then the server's `formatError`.
+ */
+function formatErrors(
+  errors: readonly unknown[],
+  { formatError, includeStacktrace }: Pick<FastPathOptions, 'formatError' | 'includeStacktrace'>,
+): { formatted: GraphQLFormattedError[]; status: number | undefined; headers: Map<string, string> } {
+  let status: number | undefined;
+  const headers = new Map<string, string>();
+  const enrich = (maybeError: unknown): GraphQLFormattedError => {
+    const error = maybeError instanceof Error ? maybeError : new GraphQLError(`Unexpected error value: ${String(maybeError)}`);
+    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(error.message, { originalError: error });
+    const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+    const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+    if (http && typeof http === 'object' && (!('status' in http) || typeof http.status === 'number') && (!('headers' in http) || http.headers instanceof Map)) {
+      if (http.status) status = http.status as number;
+      if (http.headers) for (const [name, value] of http.headers as Map<string, string>) headers.set(name, value);
+      delete extensions.http;
+    }
+    if (includeStacktrace) extensions.stacktrace = graphqlError.stack?.split('\n');
+    return { ...graphqlError.toJSON(), extensions };
+  };
+  const formatted = errors.map((error) => {
+    try {
+      return formatError(enrich(error), error);
+    } catch (formattingError) {
+      if (includeStacktrace) return enrich(formattingError);
+      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+  });
+  return { formatted, status, headers };
 }
 
 interface PlainRequest {

@@ -51,7 +51,7 @@ export function graphqlRoute(
   deps: AppDeps,
   metrics: Metrics,
   cache: ResponseCacheRoute | null,
-  /** Queries already seen, executed without Apollo's pipeline (src/http/fastPath.ts); only with the cache off. */
+  /** Operations already seen, executed without Apollo's pipeline (src/http/fastPath.ts). */
   fast: FastPath | null = null,
 ): RouteHandlerMethod {
   const flights = createSingleFlight<HTTPGraphQLResponse | null>();
@@ -192,11 +192,12 @@ export function graphqlRoute(
       }
     }
 
-    if (!cache) {
-      const caller = fast ? await viewerOf(req) : null;
-      const body = caller ? await fast!.serve(req, reply, caller.viewer) : undefined;
-      return body ?? send(reply, await execute(req), 'BYPASS');
+    if (fast) {
+      const caller = await viewerOf(req);
+      const body = caller ? await fast.serve(req, reply, caller.viewer) : undefined;
+      if (body !== undefined) return body;
     }
+    if (!cache) return send(reply, await execute(req), 'BYPASS');
     const op = readOperation(req);
     // A store that cannot be trusted right now (Redis lost or recovering) is not read: reads go to the database.
     if (!op || !isCsrfSafe(req) || !cache.store.available()) return send(reply, await execute(req), 'BYPASS');
