@@ -86,6 +86,30 @@ describe('the SQLite engine', () => {
     expect((await engine.get(COUNT))!.n).toBe(4);
   });
 
+  it('commits transactions queued behind each other together; one that fails rolls back alone', async () => {
+    const other = openSqlite(engine.path); // a second connection: sees only what is committed
+    const before = engine.stats.statements;
+    const seenOutside: number[] = [];
+    const done: number[] = [];
+    const burst = [0, 1, 2, 3, 4].map((i) =>
+      engine
+        .transaction(async (t) => {
+          await t.run(INSERT, [40 + i, `Forty ${i}`, `forty-${i}`]);
+          if (i === 2) throw new Error('this one fails');
+          if (i === 4) seenOutside.push((await other.get(COUNT))!.n); // the group has not committed yet
+          return i;
+        })
+        .then((i) => void done.push(i), (err: Error) => err.message),
+    );
+    expect(await Promise.all(burst)).toEqual([undefined, undefined, 'this one fails', undefined, undefined]);
+    expect(done.sort()).toEqual([0, 1, 3, 4]);
+    expect(seenOutside).toEqual([4]); // none of the burst's rows before the COMMIT
+    expect((await other.all(BY_IDS, [[40, 41, 42, 43, 44]])).map((r) => r.id)).toEqual([40, 41, 43, 44]);
+    // One BEGIN and one COMMIT for the five (and their five INSERTs), not five of each.
+    expect(engine.stats.statements - before).toBe(7);
+    await other.close();
+  });
+
   it('answers ping, and fails statements once closed', async () => {
     await engine.ping();
     const other = openSqlite(join(dir, 'other.db'));

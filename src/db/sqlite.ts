@@ -6,6 +6,7 @@
  * One connection serves every request, so a transaction is a turn: while `transaction(fn)` is open (and while it
  * waits to open), statements from outside it and other transactions queue behind it, so an `await` inside `fn`
  * never lets another request's statement into it. With no transaction open or queued a statement runs at once.
+ * Transactions queued behind each other commit together (group commit, see `turnFor`).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -58,6 +59,10 @@ class Sqlite implements SqliteEngine {
   private pending = 0;
   /** Settles when the last transaction queued so far has finished. */
   private tail: Promise<void> = Promise.resolve();
+  /** The open group of transactions sharing one BEGIN … COMMIT, if any (see `turnFor`). */
+  private group: Group | null = null;
+  private commitScheduled = false;
+  private readonly savepoints = new Map<string, BetterSqlite3.Statement>();
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -66,21 +71,36 @@ class Sqlite implements SqliteEngine {
   ) {}
 
   async all<Row>(statement: Statement<Row>, params: readonly Param[] = []): Promise<Row[]> {
-    if (this.pending > 0) await this.turn();
+    if (this.pending > 0 || this.group) await this.turn();
     return this.allNow(statement, params);
   }
 
   async get<Row>(statement: Statement<Row>, params: readonly Param[] = []): Promise<Row | undefined> {
-    if (this.pending > 0) await this.turn();
+    if (this.pending > 0 || this.group) await this.turn();
     return this.getNow(statement, params);
   }
 
   async run(statement: Statement<unknown>, params: readonly Param[] = []): Promise<number> {
-    if (this.pending > 0) await this.turn();
+    if (this.pending > 0 || this.group) await this.turn();
     return this.runNow(statement, params);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const { result, committed } = await this.turnFor(fn);
+    await committed;
+    return result;
+  }
+
+  /**
+   * Runs `fn` in its turn, as a savepoint of the open group (group commit): transactions that run in the same turn
+   * of the event loop (or queue behind each other) share one BEGIN IMMEDIATE … COMMIT, each in its own SAVEPOINT
+   * (a failure rolls back only its own work). The group commits once no transaction is running or waiting, at the
+   * end of the event loop's turn (setImmediate), or at once when it holds GROUP_MAX of them; statements from outside
+   * wait for that COMMIT. What a transaction wrote is visible to others only after it, which is when `committed`
+   * settles (and so when `transaction` resolves): one COMMIT (and one write of each page touched) for a burst of
+   * writes, instead of one each. A transaction alone is BEGIN, its statements, COMMIT, as without groups.
+   */
+  private async turnFor<T>(fn: (tx: Queryable) => Promise<T>): Promise<{ result: T; committed: Promise<void> }> {
     this.pending++;
     const previous = this.tail;
     let release!: () => void;
@@ -89,22 +109,61 @@ class Sqlite implements SqliteEngine {
     this.tail = previous.then(() => mine);
     try {
       await this.waitFor(previous);
-      this.exec('BEGIN IMMEDIATE');
+      if (!this.group) {
+        this.exec('BEGIN IMMEDIATE');
+        this.group = new Group();
+      }
+      const group = this.group;
+      this.savepoint('SAVEPOINT tx');
       const tx = new Transaction(this);
       try {
         const result = await fn(tx);
         tx.end();
-        this.exec('COMMIT');
-        return result;
+        this.savepoint('RELEASE tx');
+        return { result, committed: group.join() };
       } catch (err) {
         tx.end();
-        // Some errors (SQLITE_FULL, an interrupted statement) roll the transaction back by themselves.
-        if (this.sqlite.inTransaction) this.exec('ROLLBACK');
+        if (this.sqlite.inTransaction) {
+          this.savepoint('ROLLBACK TO tx');
+          this.savepoint('RELEASE tx');
+        } else {
+          // Some errors (SQLITE_FULL, an interrupted statement) roll the whole transaction back by themselves:
+          // the group's earlier transactions are gone with it.
+          this.group = null;
+          group.settle(err);
+        }
         throw err;
       }
     } finally {
       this.pending--;
+      if (this.group) {
+        if (this.group.size >= GROUP_MAX || (this.pending === 0 && this.group.size === 0)) this.commitGroup();
+        else if (this.pending === 0) this.scheduleCommit();
+      }
       release();
+    }
+  }
+
+  /** Commits the open group at the end of this turn of the event loop, unless a transaction is running then. */
+  private scheduleCommit(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    setImmediate(() => {
+      this.commitScheduled = false;
+      if (this.group && this.pending === 0) this.commitGroup();
+    });
+  }
+
+  /** Ends the open group: COMMIT (ROLLBACK when none of its transactions succeeded), and tells its members. */
+  private commitGroup(): void {
+    const group = this.group!;
+    this.group = null;
+    try {
+      this.exec(group.size > 0 ? 'COMMIT' : 'ROLLBACK');
+      group.settle();
+    } catch (err) {
+      if (this.sqlite.inTransaction) this.exec('ROLLBACK');
+      group.settle(err);
     }
   }
 
@@ -114,14 +173,15 @@ class Sqlite implements SqliteEngine {
 
   async close(): Promise<void> {
     if (!this.sqlite.open) return;
+    if (this.group && this.pending === 0) this.commitGroup();
     this.prepared.clear();
     this.sqlite.pragma('optimize');
     this.sqlite.close();
   }
 
-  /** Waits until no transaction is open or queued. */
+  /** Waits until no transaction is open or queued, and the last group has committed. */
   private async turn(): Promise<void> {
-    while (this.pending > 0) await this.waitFor(this.tail);
+    while (this.pending > 0 || this.group) await this.waitFor(this.pending > 0 ? this.tail : this.group!.done);
   }
 
   allNow<Row>(statement: Statement<Row>, params: readonly Param[]): Row[] {
@@ -171,9 +231,45 @@ class Sqlite implements SqliteEngine {
     return Promise.race([turn, timeout]).finally(() => clearTimeout(timer));
   }
 
+  /** Savepoints of a group's transactions: prepared once, not counted (BEGIN and COMMIT are). */
+  private savepoint(sql: 'SAVEPOINT tx' | 'RELEASE tx' | 'ROLLBACK TO tx'): void {
+    let prepared = this.savepoints.get(sql);
+    if (!prepared) this.savepoints.set(sql, (prepared = this.sqlite.prepare(sql)));
+    prepared.run();
+  }
+
   private exec(sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): void {
     this.stats.statements++;
     this.sqlite.exec(sql);
+  }
+}
+
+/** Transactions most in one group commit. @default 32 */
+const GROUP_MAX = 32;
+
+/** The transactions of one group commit, each waiting for the COMMIT that makes its writes durable and visible. */
+class Group {
+  private readonly members: { resolve(): void; reject(err: unknown): void }[] = [];
+  private ended!: () => void;
+  /** Settles when the group has committed or failed (statements from outside wait for it). */
+  readonly done = new Promise<void>((resolve) => (this.ended = resolve));
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** A transaction that succeeded: settles when the group commits (rejects when the group fails). */
+  join(): Promise<void> {
+    return new Promise((resolve, reject) => this.members.push({ resolve, reject }));
+  }
+
+  /** Committed (no error), or lost with `err`. */
+  settle(err?: unknown): void {
+    this.ended();
+    for (const m of this.members) {
+      if (err === undefined) m.resolve();
+      else m.reject(err);
+    }
   }
 }
 
