@@ -16,7 +16,6 @@
  * Queries take this path only when the response cache is off (with it on, a miss needs the per-field entity tags of
  * Apollo's pipeline); mutations take it either way (they are never stored, and invalidate through the context).
  */
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -74,8 +73,8 @@ interface Seen {
   label: string | null;
 }
 
-/** Texts up to this long key the memo as they are; longer ones by their sha256 (never kept whole twice). */
-const TEXT_KEY_MAX = 2048;
+/** Documents (with their operation name) up to this long take the fast path; longer ones are always Apollo's. */
+const TEXT_MAX = 8192;
 /** A compiled operation's heap, roughly: its generated function and closures. */
 const COMPILED_BYTES = 4096;
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -97,14 +96,14 @@ export function createFastPath(options: FastPathOptions): FastPath {
     sizeCalculation: (entry, key) => key.length * 2 + documentBytes(entry.document) + COMPILED_BYTES,
   });
 
-  const memoKey = (query: string, operationName: string | undefined) => {
-    const whole = `${operationName ?? ''}\n${query}`;
-    return whole.length <= TEXT_KEY_MAX ? whole : `#${createHash('sha256').update(whole).digest('base64url')}`;
+  const memoKey = (query: string, operationName: string | undefined): string | undefined => {
+    if (query.length + (operationName?.length ?? 0) >= TEXT_MAX) return undefined;
+    return `${operationName ?? ''}\n${query}`;
   };
 
   const remember = (query: string, operationName: string | undefined, document: DocumentNode, operation: OperationDefinitionNode) => {
     const key = memoKey(query, operationName);
-    if (seen.has(key)) return;
+    if (key === undefined || seen.has(key)) return;
     if (operation.operation === 'query' ? !queries : operation.operation !== 'mutation') return;
     // logIn and signUp: the per-request password limit is Apollo's to count.
     if (operation.operation === 'mutation' && rootFieldCount(document, operation, PASSWORD_MUTATIONS) > 0) return;
@@ -150,7 +149,8 @@ export function createFastPath(options: FastPathOptions): FastPath {
   async function serve(req: FastifyRequest, reply: FastifyReply, viewer: Viewer | null): Promise<string | undefined> {
     const incoming = plainRequest(req);
     if (!incoming) return undefined;
-    const entry = seen.get(memoKey(incoming.query, incoming.operationName));
+    const key = memoKey(incoming.query, incoming.operationName);
+    const entry = key === undefined ? undefined : seen.get(key);
     if (!entry) return undefined;
     const mutation = entry.operation.operation === 'mutation';
     if (mutation && req.method !== 'POST') return undefined; // Apollo refuses a mutation over GET
