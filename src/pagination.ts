@@ -77,7 +77,10 @@ export function pageRequest(
   return { first, after };
 }
 
-/** Builds a connection from up to `first + 1` rows fetched in order. */
+/**
+ * Builds a connection from up to `first + 1` rows fetched in order. Cursors are made only when read (`edges`, the
+ * page's start and end): a listing that selects `nodes` never encodes one per row.
+ */
 export function toConnection<T>(
   rows: T[],
   page: PageRequest,
@@ -87,15 +90,22 @@ export function toConnection<T>(
   totalCount: () => number | Promise<number>,
 ): Connection<T> {
   const nodes = rows.length > page.first ? rows.slice(0, page.first) : rows;
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(list, sort, keyOf(node)), node }));
+  const cursorOf = (node: T) => encodeCursor(list, sort, keyOf(node));
+  let edges: Connection<T>['edges'] | undefined;
   return {
-    edges,
+    get edges() {
+      return (edges ??= nodes.map((node) => ({ cursor: cursorOf(node), node })));
+    },
     nodes,
     pageInfo: {
       hasNextPage: rows.length > page.first,
       hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      get startCursor() {
+        return nodes.length > 0 ? cursorOf(nodes[0]!) : null;
+      },
+      get endCursor() {
+        return nodes.length > 0 ? cursorOf(nodes[nodes.length - 1]!) : null;
+      },
     },
     totalCount,
   };

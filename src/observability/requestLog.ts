@@ -22,14 +22,15 @@ export function registerRequestLog(fastify: FastifyInstance, metrics: Metrics): 
   const log = fastify.log as FastifyBaseLogger & Pick<Logger, 'isLevelEnabled'>;
   // The histogram's child per (operation, status), so a sample does not hash its labels again (both are bounded).
   const samples = new Map<string, { observe(seconds: number): void }>();
-  fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook (not async): one promise less per request.
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const operation = operationOf(req, metrics);
     const status = reply.statusCode;
     const series = `${status} ${operation}`;
     let sample = samples.get(series);
     if (!sample) samples.set(series, (sample = metrics.httpDuration.labels({ operation, status })));
     sample.observe(reply.elapsedTime / 1000);
-    if (!log.isLevelEnabled('info')) return;
+    if (!log.isLevelEnabled('info')) return done();
     const { cost } = factsOf(req);
     const cache = reply.getHeader('x-cache');
     const query = req.url.indexOf('?');
@@ -47,5 +48,6 @@ export function registerRequestLog(fastify: FastifyInstance, metrics: Metrics): 
       },
       'request',
     );
+    done();
   });
 }

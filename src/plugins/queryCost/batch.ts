@@ -66,12 +66,15 @@ export function batchOf(httpBody: unknown): OperationBatch {
   return (isObject(httpBody) && batches.get(httpBody)) || new OperationBatch(1);
 }
 
-/** The /graphql route's hooks: refuse batches over `maxOperations`, register the others. */
+/**
+ * The /graphql route's hooks: refuse batches over `maxOperations`, register the others. Callback hooks, not async:
+ * a single operation (the common case) passes through without a promise.
+ */
 export function httpBatchHooks(maxOperations: number) {
   return {
-    async preHandler(req: FastifyRequest, reply: FastifyReply) {
+    preHandler(req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
       const body = req.body;
-      if (!Array.isArray(body)) return;
+      if (!Array.isArray(body)) return done();
       if (body.length > maxOperations) {
         const { message, extensions } = new QueryTooComplexError(
           `A batch may hold at most ${maxOperations} operations; this one has ${body.length}.`,
@@ -80,16 +83,20 @@ export function httpBatchHooks(maxOperations: number) {
           body.length,
         );
         const { http: _, ...visible } = extensions;
-        return reply.code(400).send({ errors: [{ message, extensions: visible }] });
+        void reply.code(400).send({ errors: [{ message, extensions: visible }] }); // answered here: no done()
+        return;
       }
       const batch = new OperationBatch(body.length);
       for (const piece of body) if (isObject(piece)) batches.set(piece, batch);
+      done();
     },
-    async onResponse(req: FastifyRequest) {
+    onResponse(req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) {
       const body = req.body;
-      if (!Array.isArray(body)) return;
-      const piece = body.find(isObject);
-      if (piece) batches.get(piece)?.abandon();
+      if (Array.isArray(body)) {
+        const piece = body.find(isObject);
+        if (piece) batches.get(piece)?.abandon();
+      }
+      done();
     },
   };
 }
