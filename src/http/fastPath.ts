@@ -272,6 +272,7 @@ function plainRequest(req: FastifyRequest): PlainRequest | null {
     if (req.headers['content-type'] !== undefined) return null;
     if (!req.headers['apollo-require-preflight'] && !req.headers['x-apollo-operation-name']) return null;
     fields = req.query as Record<string, unknown>;
+    if (fields.extensions !== undefined) return null; // (persisted queries: before parsing anything)
     if (fields.variables !== undefined) {
       if (typeof fields.variables !== 'string') return null;
       try {
