@@ -13,13 +13,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { waitReady } from './childServer.js';
+import { freePort, waitReady } from './childServer.js';
 import { startPostgres } from './services/postgres.js';
 import { startRedis, type RedisServer } from './services/redis.js';
 
 export interface ClusterOptions {
   instances: number;
-  /** The first instance's port; the others follow. */
+  /** The first instance's port; the others follow. 0: any free port for each (tests: consecutive ones may be taken). */
   port: number;
   products: number;
   database: 'postgres' | 'sqlite';
@@ -76,6 +76,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   });
   const children: ChildProcess[] = [];
   const urls: string[] = [];
+  const starting: (() => Promise<void>)[] = [];
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -93,18 +94,28 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   try {
     for (let i = 0; i < options.instances; i++) {
-      const port = options.port + i;
+      const port = options.port === 0 ? await freePort() : options.port + i;
+      const inherit = options.output === 'inherit';
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
         env: { ...env, PORT: String(port) },
-        stdio: ['ignore', options.output ?? 'ignore', options.output ?? 'ignore'],
+        stdio: ['ignore', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe'],
       });
+      // Not shown, but kept (the last 4 KB of its log and errors): an instance that fails to start says why.
+      let output = '';
+      const keep = (chunk: string) => void (output = (output + chunk).slice(-4096));
+      child.stdout?.setEncoding('utf8').on('data', keep);
+      child.stderr?.setEncoding('utf8').on('data', keep);
       children.push(child);
       const url = `http://127.0.0.1:${port}`;
+      const ready = () => waitReady(url, child).catch((err: Error) => {
+        throw new Error(`instance ${i + 1} (${url}): ${err.message}${output ? `\n${output}` : ''}`);
+      });
       // The first instance seeds an empty database; the others start once it serves.
-      if (i === 0) await waitReady(url, child);
+      if (i === 0) await ready();
       urls.push(url);
+      starting.push(ready);
     }
-    await Promise.all(urls.map((url, i) => waitReady(url, children[i]!)));
+    await Promise.all(starting.slice(1).map((ready) => ready()));
   } catch (err) {
     await stopAll();
     throw err;
