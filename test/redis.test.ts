@@ -13,7 +13,7 @@ import { startRedis, type RedisServer } from '../tools/services/redis.js';
 import { signInAll, type Demo } from './helpers/accounts.js';
 import { databaseFromTemplate, sqlOn } from './helpers/db.js';
 import { rawClient, until as waitFor, type RawClient } from './helpers/ws.js';
-import { codesOf, dataOf, type GraphQLResponse, type TestServer } from './helpers/server.js';
+import { codesOf, dataOf, gqlOn, type GraphQLResponse, type TestServer } from './helpers/server.js';
 
 type Instance = Pick<TestServer, 'url' | 'gql'> & { app: App };
 const asServer = (i: Instance) => i as unknown as TestServer; // signInAll only calls gql
@@ -49,14 +49,7 @@ async function startInstance(file: string, env: Record<string, string>): Promise
   return {
     url,
     app,
-    async gql(query, variables, headers = {}) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
-    },
+    gql: gqlOn(url),
   };
 }
 

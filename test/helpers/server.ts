@@ -52,6 +52,18 @@ afterAll(async () => {
   open.clear();
 });
 
+/** A JSON POST to a server's /graphql: what `TestServer.gql` is, for servers the tests start themselves. */
+export function gqlOn(url: string): TestServer['gql'] {
+  return async (query, variables, headers = {}) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
+  };
+}
+
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const db = await databaseFromTemplate(inject('templateDb'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.value, ...UNTHROTTLED, ...env });
@@ -75,14 +87,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     databaseUrl: config.databaseUrl,
     sql: sqlOn(database),
     close,
-    async gql(query, variables, headers = {}) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, headers: res.headers, body: (await res.json()) as GraphQLResponse['body'] };
-    },
+    gql: gqlOn(url),
     async countSql(fn) {
       const before = database.stats.statements;
       const result = await fn();
