@@ -14,6 +14,7 @@ import { measure, type HttpRequest, type LoadOptions } from './measure.js';
 import type { PostgresCatalog } from './postgres.js';
 import type { HttpRow } from './report.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
+import { startBareFanout } from './scenarios/fanoutBare.js';
 import { flashSale, type FlashSaleResult } from './scenarios/flashSale.js';
 import { startServer, type Catalog, type RunningServer } from './server.js';
 
@@ -148,11 +149,14 @@ async function fanoutThroughThree(
     WS_MAX_CONNECTIONS_PER_IP: cap,
     WS_MAX_SUBSCRIPTIONS_PER_USER: cap,
   });
+  // Its floor: three bare node:http + ws servers (bench/scenarios/fanoutBare.ts), taking turns with the instances.
+  const floor = await startBareFanout(3);
   try {
-    const r = await fanout(three, catalog.sellerProductIds[1]!, f.subscribers, f.updates, f.rate);
-    log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.delivered}/${r.expected} delivered`);
+    const r = await fanout(three, catalog.sellerProductIds[1]!, f.subscribers, f.updates, f.rate, { floor });
+    log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (from commit ${r.fromCommit.p99.toFixed(1)} ms), ${r.delivered}/${r.expected} delivered`);
+    if (r.floor) log(`  floor (3 processes) p99 ${r.floor.p99.toFixed(1)} ms; app/floor p99 ${(r.fromCommit.p99 / r.floor.p99).toFixed(2)}×`);
     return r;
   } finally {
-    await three.stop();
+    await Promise.all([three.stop(), floor.stop()]);
   }
 }

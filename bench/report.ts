@@ -173,7 +173,8 @@ export function targets(r: RunReport): Target[] {
         (biggest.fromCommit ? `${ms(biggest.fromCommit.p99)} from commit, ` : '') +
         (biggest.serverMs ? `server's part ${ms(biggest.serverMs.mean)} mean / ${ms(biggest.serverMs.max)} max; ` : '') +
         `${int(biggest.delivered)}/${int(biggest.expected)} delivered` +
-        (biggest.disorder !== undefined ? `, ${biggest.disorder} out of order or twice, ${biggest.failures} failures` : ''),
+        (biggest.disorder !== undefined ? `, ${biggest.disorder} out of order or twice, ${biggest.failures} failures` : '') +
+        floorNote(biggest),
       met: biggest.subscribers >= 10_000 && biggest.p99 < 100 && biggest.delivered === biggest.expected && !biggest.disorder && !biggest.failures,
       margin: `${(biggest.p99 / 100).toFixed(2)}× the limit`,
     });
@@ -190,7 +191,8 @@ export function targets(r: RunReport): Target[] {
       target: `${int(spread.subscribers)} subscribers over ${spread.instances} instances: p99 delivery < 150 ms`,
       measured:
         `p99 ${ms(spread.p99)} (p50 ${ms(spread.p50)}) from the mutation, ${ms(spread.fromCommit.p99)} from commit; ` +
-        `${int(spread.delivered)}/${int(spread.expected)} delivered, ${spread.disorder} out of order or twice, ${spread.failures} failures`,
+        `${int(spread.delivered)}/${int(spread.expected)} delivered, ${spread.disorder} out of order or twice, ${spread.failures} failures` +
+        floorNote(spread),
       met: spread.subscribers >= 10_000 && spread.p99 < 150 && spread.delivered === spread.expected && !spread.disorder && !spread.failures,
       margin: `${(spread.p99 / 150).toFixed(2)}× the limit`,
     });
@@ -385,17 +387,30 @@ export function markdown(r: RunReport): string {
       'subscriber already had (duplicates or out of order), and failures (errors, unexpected messages, sockets closed).',
       'Memory: server RSS after all N subscribed minus before they connected, over N.',
       '',
-      '| subscribers | connect + subscribe | delivered | p50 | p99 | max | from commit p50 / p99 | server mean / max | order, failures | RSS / connection | heap / connection | SQL / update |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      'Floor: a bare node:http + `ws` server (`bench/scenarios/fanoutBare.ts`; over three instances, three of them)',
+      'with as many subscribers again from client processes of their own, no database, no GraphQL, no checks. It',
+      "takes turns with the app: a period after each change, it writes the bytes the app's subscribers got for that",
+      'change to each of its sockets, one buffer and one write per socket as the app does; latency from the start of',
+      "its write loop. App / floor is the app's p99 from commit over the floor's p99: what the app adds at this load.",
+      '',
+      '| subscribers | connect + subscribe | delivered | p50 | p99 | max | from commit p50 / p99 | server mean / max | floor p50 / p99 (write loop) | app / floor p99 | order, failures | RSS / connection | heap / connection | SQL / update |',
+      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...[...r.fanout, ...(r.cluster?.fanout ? [r.cluster.fanout] : [])].map(
         (x) =>
           `| ${int(x.subscribers)}${(x.instances ?? 1) > 1 ? ` over ${x.instances} instances (PostgreSQL + Redis)` : ''} | ${x.connectSeconds.toFixed(1)} s | ${int(x.delivered)}/${int(x.expected)} | ${ms(x.p50)} | ${ms(x.p99)} | ${ms(x.max)} | ` +
           `${x.fromCommit ? `${ms(x.fromCommit.p50)} / ${ms(x.fromCommit.p99)}` : '–'} | ${x.serverMs ? `${ms(x.serverMs.mean)} / ${ms(x.serverMs.max)}` : '–'} | ` +
+          `${x.floor ? `${ms(x.floor.p50)} / ${ms(x.floor.p99)} (${ms(x.floor.loopMs.mean)})` : '–'} | ${x.floor && x.fromCommit ? `**${(x.fromCommit.p99 / x.floor.p99).toFixed(2)}×**` : '–'} | ` +
           `${x.disorder ?? '–'}, ${x.failures ?? '–'} | ${kb(x.bytesPerConnection)} | ${kb(x.heapBytesPerConnection)} | ${x.sqlPerUpdate.toFixed(1)} |`,
       ),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The fan-out's bare floor in a target row: its p99 and the app's p99 from commit over it. */
+function floorNote(f: FanoutResult): string {
+  if (!f.floor) return '';
+  return `; bare node:http + ws floor p99 ${ms(f.floor.p99)} (${int(f.floor.delivered)}/${int(f.floor.expected)}), app from commit / floor ${(f.fromCommit.p99 / f.floor.p99).toFixed(2)}×`;
 }
 
 /** Horizontal bars: each scenario's requests per second as a share of its ceiling, with the 50% target marked. */

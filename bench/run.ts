@@ -15,6 +15,7 @@ import { measure, once, type HttpRequest, type LoadOptions } from './measure.js'
 import { chart, markdown, type HttpRow, type RunReport, type SqlProbe } from './report.js';
 import { flashSale } from './scenarios/flashSale.js';
 import { fanout, type FanoutResult } from './scenarios/fanout.js';
+import { startBareFanout } from './scenarios/fanoutBare.js';
 import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
 import { measureInProcess, type InProcessResult } from './scenarios/inProcess.js';
 import { combineScreens, measureScreens, type ScreenResult } from './scenarios/screens.js';
@@ -185,12 +186,15 @@ try {
       WS_MAX_CONNECTIONS_PER_IP: cap,
       WS_MAX_SUBSCRIPTIONS_PER_USER: cap,
     });
+    // The bare node:http + ws floor beside it (bench/scenarios/fanoutBare.ts), taking turns with the app.
+    const floor = await startBareFanout(1);
     try {
-      const r = await fanout(server, catalog.sellerProductIds[1]!, n, num('updates'), num('rate'));
+      const r = await fanout(server, catalog.sellerProductIds[1]!, n, num('updates'), num('rate'), { floor });
       fanouts.push(r);
-      log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${(r.bytesPerConnection / 1024).toFixed(1)} KB/connection, ${r.delivered}/${r.expected} delivered`);
+      log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (from commit ${r.fromCommit.p99.toFixed(1)} ms), ${(r.bytesPerConnection / 1024).toFixed(1)} KB/connection, ${r.delivered}/${r.expected} delivered`);
+      if (r.floor) log(`  floor p50 ${r.floor.p50.toFixed(1)} ms, p99 ${r.floor.p99.toFixed(1)} ms, ${r.floor.delivered}/${r.floor.expected} delivered; app/floor p99 ${(r.fromCommit.p99 / r.floor.p99).toFixed(2)}×`);
     } finally {
-      await server.stop();
+      await Promise.all([server.stop(), floor.stop()]);
     }
   }
 } finally {
