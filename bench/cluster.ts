@@ -133,12 +133,13 @@ export async function measureCluster(
 }
 
 /** `subscribers` spread evenly over three instances, the changes made on each in turn (bench/scenarios/fanout.ts). */
-async function fanoutThroughThree(
+export async function fanoutThroughThree(
   catalog: Catalog,
   pg: PostgresCatalog,
   redisUrl: string,
   f: { subscribers: number; updates: number; rate: number },
   log: (line: string) => void,
+  withFloor = true,
 ): Promise<FanoutResult> {
   log(`fan-out to ${f.subscribers} subscribers through 3 instances…`);
   const cap = String(f.subscribers + 100);
@@ -150,13 +151,13 @@ async function fanoutThroughThree(
     WS_MAX_SUBSCRIPTIONS_PER_USER: cap,
   });
   // Its floor: three bare node:http + ws servers (bench/scenarios/fanoutBare.ts), taking turns with the instances.
-  const floor = await startBareFanout(3);
+  const floor = withFloor ? await startBareFanout(3) : undefined;
   try {
     const r = await fanout(three, catalog.sellerProductIds[1]!, f.subscribers, f.updates, f.rate, { floor });
     log(`  p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms (from commit ${r.fromCommit.p99.toFixed(1)} ms), ${r.delivered}/${r.expected} delivered`);
     if (r.floor) log(`  floor (3 processes) p99 ${r.floor.p99.toFixed(1)} ms; app/floor p99 ${(r.fromCommit.p99 / r.floor.p99).toFixed(2)}×`);
     return r;
   } finally {
-    await Promise.all([three.stop(), floor.stop()]);
+    await Promise.all([three.stop(), floor?.stop()]);
   }
 }

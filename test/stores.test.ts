@@ -8,6 +8,7 @@ import { inject } from 'vitest';
 import { createMemoryApqStore, createRedisApqStore } from '../src/stores/apq.js';
 import { createMemoryBucketStore, type BucketStore } from '../src/stores/buckets.js';
 import { createRedisBucketStore } from '../src/stores/bucketsRedis.js';
+import { createRedisEventNotifier } from '../src/stores/eventsRedis.js';
 import { createRedisLink, type RedisLink } from '../src/stores/redis.js';
 import { createMemoryCacheStore, type CacheEntry, type ResponseCacheStore } from '../src/stores/responseCache.js';
 import { createRedisCacheStore } from '../src/stores/responseCacheRedis.js';
@@ -227,3 +228,33 @@ describe.each(implementations(() => createMemoryApqStore(), createRedisApqStore)
     expect(await a.get('apq:abc')).toBeUndefined();
   });
 });
+
+describe('order-event notifications on Redis', () => {
+  it('the instance that notifies hears it at once, before Redis answers; the other hears it through Redis', async () => {
+    const [a, b] = await redisPair();
+    const [onA, onB] = [createRedisEventNotifier(a), createRedisEventNotifier(b)];
+    const heardA: number[] = [];
+    const heardB: number[] = [];
+    const stops = [await onA.listen((id) => heardA.push(id)), await onB.listen((id) => heardB.push(id))];
+    await until(async () => {
+      await onA.notify(0); // until both subscriber connections have joined the channel
+      return heardB.includes(0);
+    });
+    const sevens = (heard: number[]) => heard.filter((id) => id === 7).length;
+    const sent = onA.notify(7);
+    expect(sevens(heardA)).toBe(1); // synchronously: no round trip to Redis first
+    expect(sevens(heardB)).toBe(0);
+    await sent;
+    // B through Redis; A its echo too, which names nothing new to its feed (it reads past its cursor only).
+    await until(async () => sevens(heardB) === 1 && sevens(heardA) === 2);
+    await Promise.all(stops.map((stop) => stop()));
+  });
+});
+
+async function until(check: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
