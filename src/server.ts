@@ -4,6 +4,7 @@
  * shim at /api/v1 (src/rest). `close()` is the graceful shutdown:
  * stop accepting, let in-flight requests finish, then close the database.
  */
+import { createServer } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -28,10 +29,12 @@ import { observabilityPlugin, recordCost } from './observability/plugin.js';
 import { deprecationUsage } from './observability/deprecations.js';
 import { countRateLimited } from './observability/rateLimit.js';
 import { lazyChildLogger } from './observability/lazyLogger.js';
-import { registerRequestLog } from './observability/requestLog.js';
+import { createRequestLog, registerRequestLog } from './observability/requestLog.js';
 import { createDocumentAnalyzer } from './cache/document.js';
 import { createDocumentStore } from './cache/documentStore.js';
 import { graphqlRoute } from './http/graphqlRoute.js';
+import { createCacheHits } from './http/cacheHits.js';
+import { createFrontDoor, type FrontDoor } from './http/frontDoor.js';
 import { cachePolicyPlugins } from './plugins/cachePolicy/index.js';
 import { graphqlErrorHandler } from './http/graphqlRefusals.js';
 import { entityTagPlugin } from './plugins/responseCache/index.js';
@@ -50,6 +53,8 @@ export interface App {
   metrics: Metrics;
   /** The WebSocket server: `stats()` counts sockets, subscriptions and listeners. */
   subscriptions: SubscriptionServer;
+  /** The front door, when the response cache is on: `answered()` counts the hits it wrote itself. */
+  frontDoor: FrontDoor | null;
   /** Starts listening; resolves to the base URL (`http://127.0.0.1:PORT`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -64,12 +69,25 @@ export interface AppOptions {
   clock?: Clock;
   /** The shared stores (tests inject their own). @default createStores(config): in-process, or Redis with REDIS_URL */
   stores?: Stores;
+  /** Cache hits answered before fastify (src/http/frontDoor.ts); tests compare with it off. @default true */
+  frontDoor?: boolean;
 }
 
 export async function createApp(config: Config, database: Engine, options: AppOptions = {}): Promise<App> {
   const metrics = options.metrics ?? createMetrics();
   const production = config.env === 'production';
+  // node:http's request event goes to the front door first (cache hits, src/http/frontDoor.ts), then to fastify.
+  let frontDoor: FrontDoor | null = null;
   const fastify = Fastify({
+    serverFactory: (handler, options) => {
+      const opts = options as { keepAliveTimeout: number; requestTimeout: number; connectionTimeout: number };
+      const server = createServer((req, res) => (frontDoor ? frontDoor.handle(req, res, handler) : handler(req, res)));
+      // What fastify does to the server it makes itself (its defaults: 72 s keep-alive, no request timeout).
+      server.keepAliveTimeout = opts.keepAliveTimeout;
+      server.requestTimeout = opts.requestTimeout;
+      server.setTimeout(opts.connectionTimeout);
+      return server;
+    },
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -105,6 +123,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   const limits = queryLimits(config);
 
   // Browsers may call us only from the configured origins; Apollo's CSRF prevention stays on besides.
+  const exposedHeaders = ['etag', 'location', 'retry-after', 'deprecation', 'sunset', 'link'];
   await fastify.register(cors, {
     origin: (origin, done) => done(null, origin !== undefined && config.corsOrigins.includes(origin)),
     allowedHeaders: [
@@ -115,14 +134,15 @@ export async function createApp(config: Config, database: Engine, options: AppOp
       'if-none-match',
       'idempotency-key',
     ],
-    exposedHeaders: ['etag', 'location', 'retry-after', 'deprecation', 'sunset', 'link'],
+    exposedHeaders,
     maxAge: 600,
   });
 
   // gzip or brotli (client's preference, br on a tie) for GraphQL and REST bodies of 1 KB or more. Registered
   // before every route: it attaches its onSend to each route as the route is added, so it runs after the route
   // scope's own onSend hooks (the REST ETag is computed on the plain body). WebSocket upgrades never reach it.
-  await fastify.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, globalDecompression: false });
+  const compressThreshold = 1024;
+  await fastify.register(compress, { encodings: ['br', 'gzip'], threshold: compressThreshold, globalDecompression: false });
 
   // One executable schema for both transports: Apollo over HTTP, graphql-ws over WebSocket on the same port and path.
   const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
@@ -182,31 +202,49 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   });
   await apollo.start();
 
+  // Response-cache reads, shared by the /graphql route and the front door (src/http/cacheHits.ts).
+  const cacheHits =
+    deps.responseCache &&
+    createCacheHits(deps, metrics, {
+      store: deps.responseCache,
+      analyze: createDocumentAnalyzer(schema),
+      apq,
+      onHit: (doc, query) => deprecations.countQuery(doc, query),
+    });
+
+  // One log line and one histogram sample per request; SQL and WebSocket counts are read at scrape time.
+  const requestLog = createRequestLog(fastify.log, metrics);
+  registerRequestLog(fastify, metrics, requestLog);
+  metrics.observe({ sqlStatements: () => database.stats.statements, subscriptions: () => subscriptions.stats() });
+
+  if (cacheHits && options.frontDoor !== false) {
+    frontDoor = createFrontDoor(deps, cacheHits, metrics, requestLog, {
+      corsOrigins: config.corsOrigins,
+      exposedHeaders,
+      compressThreshold,
+      trustProxy: Boolean(config.trustProxy),
+    });
+  }
+
   fastify.route({
     url: '/graphql',
     method: ['GET', 'POST', 'OPTIONS'],
     ...httpBatchHooks(limits.batch),
+    // A body the front door read (and did not answer) is handed to fastify's parser as it was sent.
+    ...(frontDoor && { preParsing: frontDoor.replayBody }),
     // Unreadable JSON and bodies over the limit answer in GraphQL's error shape (src/http/graphqlRefusals.ts).
     errorHandler: graphqlErrorHandler,
     handler: graphqlRoute(
       apollo,
       deps,
       metrics,
-      deps.responseCache && {
-        store: deps.responseCache,
-        analyze: createDocumentAnalyzer(schema),
-        apq,
-        onHit: (doc, query) => deprecations.countQuery(doc, query),
-      },
+      cacheHits,
       fastPath,
     ),
   });
   registerOpsRoutes(fastify, database, metrics, { metricsToken: config.metricsToken, redis: stores.redis });
   await fastify.register(restPlugin, { prefix: REST_PREFIX, deps });
 
-  // One log line and one histogram sample per request; SQL and WebSocket counts are read at scrape time.
-  registerRequestLog(fastify, metrics);
-  metrics.observe({ sqlStatements: () => database.stats.statements, subscriptions: () => subscriptions.stats() });
 
   return {
     fastify,
@@ -214,8 +252,10 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     deps,
     metrics,
     subscriptions,
+    frontDoor,
     listen: (port = config.port, host = config.host) => fastify.listen({ port, host }),
     async close() {
+      frontDoor?.close();
       await apollo.stop(); // drains fastify (in-flight requests finish, new ones get 503) and closes every WebSocket
       await stores.close();
       await database.close();

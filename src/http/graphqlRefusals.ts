@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../errors.js';
+import type { GraphQLHttpRequest } from './graphqlRequest.js';
 
 /** Levels of JSON nesting in a request (its body, or a GET's variables and extensions). @default 32 */
 export const MAX_JSON_DEPTH = 32;
@@ -40,7 +41,7 @@ export function graphqlErrorHandler(error: FastifyError, req: FastifyRequest, re
 }
 
 /** The first mistake this request makes, if any. */
-export function requestRefusal(req: FastifyRequest): Refusal | undefined {
+export function requestRefusal(req: GraphQLHttpRequest): Refusal | undefined {
   let pieces: unknown[];
   if (req.method === 'GET') {
     const q = req.query as Record<string, string | undefined>;

@@ -6,73 +6,38 @@
  * (single flight) and is stored when it has no errors, Apollo's computed cache policy allows it, and none of its
  * tags was invalidated while it ran. Public responses carry `Cache-Tag` for CDN purges; hits carry `Age`.
  */
-import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
-import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { LRUCache } from 'lru-cache';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
 import type { DocumentInfo } from '../cache/document.js';
-import { cacheKey } from '../cache/key.js';
 import { createSingleFlight } from '../cache/singleFlight.js';
-import type { CacheEntry, ResponseCacheStore } from '../stores/responseCache.js';
+import type { CacheEntry } from '../stores/responseCache.js';
 import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
 import { RateLimitedError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ThrottleStatus } from '../plugins/rateLimit/index.js';
-import { factsOf, linkContext, operationNameOf, recordOperation } from '../observability/requestFacts.js';
+import { factsOf, linkContext, recordOperation } from '../observability/requestFacts.js';
 import { admitDocuments, FREE_DOCUMENT_CHARS } from '../plugins/queryCost/documentPrice.js';
+import { rateLimitedAnswer, type CacheHits, type HttpAnswer } from './cacheHits.js';
 import type { FastPath } from './fastPath.js';
-import { documentTexts, isCsrfSafe, readOperation } from './graphqlRequest.js';
+import { documentTexts } from './graphqlRequest.js';
 import { requestRefusal, sendRefusal } from './graphqlRefusals.js';
-
-export interface ResponseCacheRoute {
-  store: ResponseCacheStore;
-  analyze(query: string, operationName: string | undefined): DocumentInfo | null;
-  /** Apollo's APQ store (keys prefixed `apq:`), read here so hashed queries can be cache hits too. */
-  apq: KeyValueCache<string>;
-  /** Called for each response the cache answers (with the analysis and text of its query): usage metrics. */
-  onHit?(doc: DocumentInfo, query: string): void;
-}
 
 type XCache = 'HIT' | 'MISS' | 'BYPASS';
 const viewers = new WeakMap<FastifyRequest, Viewer | null>();
-
-/**
- * The cache-key memo: a repeated request skips canonical JSON and sha256. Bounded by bytes, and only requests
- * whose memo key (document hash, operation name, scope, variables as sent) is short are memoized: a large variable
- * is hashed every time rather than kept.
- */
-const KEY_MEMO_BYTES = 4 * 1024 * 1024;
-const KEY_MEMO_MAX_CHARS = 2048;
 
 export function graphqlRoute(
   apollo: ApolloServer<Context>,
   deps: AppDeps,
   metrics: Metrics,
-  cache: ResponseCacheRoute | null,
+  /** The response cache's reads (src/http/cacheHits.ts), when the cache is on. */
+  cache: CacheHits | null,
   /** Operations already seen, executed without Apollo's pipeline (src/http/fastPath.ts). */
   fast: FastPath | null = null,
 ): RouteHandlerMethod {
   const flights = createSingleFlight<HTTPGraphQLResponse | null>();
-  const counted = { hit: metrics.responseCache.labels({ result: 'hit' }), miss: metrics.responseCache.labels({ result: 'miss' }) };
-  const keys = new LRUCache<string, string>({ maxSize: KEY_MEMO_BYTES, sizeCalculation: (key, memo) => (memo.length + key.length) * 2 + 100 });
+  const counted = { miss: metrics.responseCache.labels({ result: 'miss' }) };
 
-  /**
-   * `cacheKey`, memoized on the request as sent: the same document analysis, operation name, variables (their JSON
-   * as received, so another key order is another memo entry for the same canonical key) and scope. `remember`
-   * fills the memo: called once the request was admitted (its cost charged), so refused requests leave nothing.
-   */
-  const keyFor = (doc: DocumentInfo, operationName: string | undefined, variables: unknown, viewer: Viewer | null) => {
-    const scope = doc.scope === 'PRIVATE' ? `user:${viewer?.id ?? 'anonymous'}` : 'public';
-    const whole = `${doc.hash}\n${operationName ?? ''}\n${scope}\n${variables === undefined ? '' : JSON.stringify(variables)}`;
-    const memo = whole.length <= KEY_MEMO_MAX_CHARS ? whole : undefined;
-    const known = memo === undefined ? undefined : keys.get(memo);
-    const key = known ?? cacheKey(doc, operationName, variables, viewer);
-    return { key, remember: () => void (memo !== undefined && known === undefined && keys.set(memo, key)) };
-  };
-
-  /** Builds the request's context; a bad token is UNAUTHENTICATED (401) from here, before parsing. */
+/** Builds the request's context; a bad token is UNAUTHENTICATED (401) from here, before parsing. */
   const contextFor = async (req: FastifyRequest): Promise<Context> => {
     const viewer = viewers.has(req) ? viewers.get(req)! : await authenticate(deps.auth.tokens, req.headers.authorization);
     const ctx = createContext(deps, viewer, { ip: req.ip, requestId: req.id });
@@ -103,52 +68,13 @@ export function graphqlRoute(
     return chunks.join('');
   }
 
-  async function serveHit(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    entry: CacheEntry,
-    viewer: Viewer | null,
-    operation: string,
-    onAdmitted: () => void,
-  ) {
-    const caller = { viewer, request: { ip: req.ip } };
+  /** Writes an answer of the cache (a hit, or its refusal) and records its facts for the log line. */
+  function sendAnswer(req: FastifyRequest, reply: FastifyReply, answer: HttpAnswer) {
     const facts = factsOf(req);
-    recordOperation(facts, operation);
-    let throttleStatus;
-    try {
-      // Needs the requested cost, keeps the actual one: one store call (on Redis, one round trip besides the hit's).
-      throttleStatus = await deps.rateLimiter.spendKnown(caller, entry.requestedCost, entry.actualCost);
-    } catch (err) {
-      if (!(err instanceof RateLimitedError)) throw err;
-      return refuse(reply, err, costExtension(entry.requestedCost, 0, await deps.rateLimiter.status(caller)));
-    }
-    onAdmitted();
-    const now = deps.clock();
-    const cost = costExtension(entry.requestedCost, entry.actualCost, throttleStatus);
-    facts.cost = { requested: entry.requestedCost, actual: entry.actualCost };
-    void reply
-      .header('content-type', 'application/json; charset=utf-8')
-      .header('x-cache', 'HIT')
-      .header('age', String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))))
-      .header('cache-control', `max-age=${Math.max(0, Math.floor((entry.expiresAt - now) / 1000))}, ${entry.scope.toLowerCase()}`);
-    if (entry.scope === 'PUBLIC') void reply.header('cache-tag', entry.tags.join(','));
-    counted.hit.inc();
-    return `{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`;
-  }
-
-  /** A 429 in GraphQL's shape, with `Retry-After`, and `extensions.cost` when the operation was costed. */
-  function refuse(reply: FastifyReply, err: RateLimitedError, cost?: ReturnType<typeof costExtension>) {
-    const { http, ...extensions } = err.extensions as { http: { status: number; headers: Map<string, string> } };
-    for (const [k, v] of http.headers) void reply.header(k, v);
-    return reply
-      .code(429)
-      .header('x-cache', 'BYPASS')
-      .send({ errors: [{ message: err.message, extensions }], ...(cost && { extensions: { cost } }) });
-  }
-
-  /** The contract's `extensions.cost`, as the query-cost plugin reports it on executed operations. */
-  function costExtension(requestedQueryCost: number, actualQueryCost: number, throttleStatus: ThrottleStatus) {
-    return { requestedQueryCost, actualQueryCost, limit: deps.config.maxQueryCost, throttleStatus };
+    recordOperation(facts, answer.operation);
+    if (answer.cost) facts.cost = answer.cost;
+    for (const [k, v] of answer.headers) void reply.header(k, v);
+    return reply.code(answer.status).send(answer.body);
   }
 
   /** Runs a miss through Apollo and stores what may be stored. */
@@ -188,7 +114,9 @@ export function graphqlRoute(
         await admitDocuments(deps.rateLimiter, { viewer: caller.viewer, request: { ip: req.ip } }, texts);
       } catch (err) {
         if (!(err instanceof RateLimitedError)) throw err;
-        return refuse(reply, err);
+        const { status, headers, body } = rateLimitedAnswer(err);
+        for (const [k, v] of headers) void reply.header(k, v);
+        return reply.code(status).send(body);
       }
     }
 
@@ -198,40 +126,21 @@ export function graphqlRoute(
       if (body !== undefined) return body;
     }
     if (!cache) return send(reply, await execute(req), 'BYPASS');
-    const op = readOperation(req);
-    // A store that cannot be trusted right now (Redis lost or recovering) is not read: reads go to the database.
-    if (!op || !isCsrfSafe(req) || !cache.store.available()) return send(reply, await execute(req), 'BYPASS');
-    const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
-    const doc = query === undefined ? null : cache.analyze(query, op.operationName);
-    if (!doc?.isQuery) return send(reply, await execute(req), 'BYPASS');
-    // A persisted query sent with its text registers it, as Apollo would, even when the cache answers (else the
-    // client would send the text on every load); a hash that does not match the text is Apollo's to refuse.
-    if (op.query !== undefined && op.persistedHash !== undefined && !(await persist(cache.apq, op.query, op.persistedHash))) {
-      return send(reply, await execute(req), 'BYPASS');
-    }
-    const caller = await viewerOf(req);
-    if (!caller) return send(reply, await execute(req), 'BYPASS'); // Apollo answers the bad token with 401
-    const { viewer } = caller;
-
-    const { key, remember } = keyFor(doc, op.operationName, op.variables, viewer);
-    const hit = await cache.store.get(key, deps.clock());
-    const name = () => operationNameOf(doc, query!, op.operationName);
-    if (hit) {
-      cache.onHit?.(doc, query!);
-      return serveHit(req, reply, hit, viewer, name(), remember);
-    }
-    const flight = flights(key, () => executeAndStore(req, key, doc));
+    const read = await cache.read(req, () => viewerOf(req));
+    if (!read) return send(reply, await execute(req), 'BYPASS');
+    const hit = await cache.get(read);
+    if (hit) return sendAnswer(req, reply, await cache.answer(read, hit, req.ip));
+    const flight = flights(read.key, () => executeAndStore(req, read.key, read.doc));
     if (flight.leader) {
       const res = (await flight.result)!;
-      if (res.status === undefined || res.status < 400) remember();
+      if (res.status === undefined || res.status < 400) read.remember();
       return send(reply, res, 'MISS');
     }
     // Waited for an identical request: serve what it stored, or run our own if it stored nothing.
     await flight.result.catch(() => null);
-    const stored = await cache.store.get(key, deps.clock());
+    const stored = await cache.get(read);
     if (!stored) return send(reply, await execute(req), 'MISS');
-    cache.onHit?.(doc, query!);
-    return serveHit(req, reply, stored, viewer, name(), remember);
+    return sendAnswer(req, reply, await cache.answer(read, stored, req.ip));
   };
 }
 
@@ -256,14 +165,6 @@ function toEntry(res: HTTPGraphQLResponse, body: string, ctx: Context, doc: Docu
     maxAge,
     scope: doc.scope === 'PRIVATE' ? 'PRIVATE' : scope,
   };
-}
-
-/** Stores `query` under `hash` in Apollo's APQ store when the hash is the query's sha256; false when it is not. */
-async function persist(apq: KeyValueCache<string>, query: string, hash: string): Promise<boolean> {
-  if ((await apq.get(`apq:${hash}`)) === query) return true;
-  if (createHash('sha256').update(query).digest('hex') !== hash) return false;
-  await apq.set(`apq:${hash}`, query);
-  return true;
 }
 
 function searchOf(url: string): string {

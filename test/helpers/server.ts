@@ -33,6 +33,8 @@ export interface TestServer {
 export interface StartOptions {
   /** A clock the test controls (token expiry, lockouts, bucket refills). @default Date.now */
   clock?: () => number;
+  /** Cache hits answered before fastify (src/http/frontDoor.ts). @default true */
+  frontDoor?: boolean;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
   const db = await databaseFromTemplate(inject('templateDb'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.value, ...UNTHROTTLED, ...env });
   const database = await openDatabase(config.databaseUrl);
-  const app = await createApp(config, database, { clock: options.clock });
+  const app = await createApp(config, database, { clock: options.clock, frontDoor: options.frontDoor });
   const url = await app.listen(0, '127.0.0.1');
 
   let closed = false;
