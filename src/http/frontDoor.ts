@@ -141,9 +141,8 @@ export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics
             if (body) bodies.set(req, body);
             next(req, res);
           },
-          (err: unknown) => {
-            // A store failed mid-hit: fastify's route meets the same failure and answers it in GraphQL's shape.
-            deps.config.env !== 'production' && console.error(err);
+          () => {
+            // A store failed before anything was charged: the route meets the same failure, logs it and answers it.
             if (body) bodies.set(req, body);
             next(req, res);
           },
