@@ -40,6 +40,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench' },
     /** Comma-separated parts to run: http, inprocess, screens, flash, fanout, postgres, cluster (all by default). */
     only: { type: 'string', default: 'http,inprocess,screens,flash,fanout,postgres,cluster' },
+    /** Comma-separated HTTP scenario keys (`product`, `product-cached`, `apq-get`, …): only those (all by default). */
+    scenarios: { type: 'string' },
   },
 });
 const parts = new Set(values.only!.split(','));
@@ -81,7 +83,9 @@ try {
         servers.set(setup, peer ? await startPeer(catalog, peer.kind, peer.cache) : await startServer(catalog, label, env, [], entry));
       }
     }
-    for (const s of parts.has('http') ? httpScenarios(catalog.productId, catalog.categoryId) : []) {
+    const picked = values.scenarios?.split(',');
+    const scenarios = httpScenarios(catalog.productId, catalog.categoryId).filter((s) => !picked || picked.includes(s.key));
+    for (const s of parts.has('http') ? scenarios : []) {
       log(`${s.rows.map((row) => row.name).join(' | ')}…`);
       const on = s.rows.map((row) => servers.get(row.setup)!);
       for (const server of on) await s.prepare?.(server.url);

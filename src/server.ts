@@ -53,7 +53,7 @@ export interface App {
   metrics: Metrics;
   /** The WebSocket server: `stats()` counts sockets, subscriptions and listeners. */
   subscriptions: SubscriptionServer;
-  /** The front door, when the response cache is on: `answered()` counts the hits it wrote itself. */
+  /** The front door (cache hits and the fast path before fastify): `answered()` counts what it wrote itself. */
   frontDoor: FrontDoor | null;
   /** Starts listening; resolves to the base URL (`http://127.0.0.1:PORT`). */
   listen(port?: number, host?: string): Promise<string>;
@@ -69,7 +69,7 @@ export interface AppOptions {
   clock?: Clock;
   /** The shared stores (tests inject their own). @default createStores(config): in-process, or Redis with REDIS_URL */
   stores?: Stores;
-  /** Cache hits answered before fastify (src/http/frontDoor.ts); tests compare with it off. @default true */
+  /** Cache hits and the fast path answered before fastify (src/http/frontDoor.ts); tests compare with it off. @default true */
   frontDoor?: boolean;
 }
 
@@ -217,12 +217,13 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   registerRequestLog(fastify, metrics, requestLog);
   metrics.observe({ sqlStatements: () => database.stats.statements, subscriptions: () => subscriptions.stats() });
 
-  if (cacheHits && options.frontDoor !== false) {
-    frontDoor = createFrontDoor(deps, cacheHits, metrics, requestLog, {
+  if ((cacheHits || fastPath) && options.frontDoor !== false) {
+    frontDoor = createFrontDoor(deps, { hits: cacheHits, fast: fastPath }, metrics, requestLog, {
       corsOrigins: config.corsOrigins,
       exposedHeaders,
       compressThreshold,
       trustProxy: Boolean(config.trustProxy),
+      logger: fastify.log,
     });
   }
 

@@ -157,3 +157,45 @@ describe('a hit charges the caller as the route does', () => {
     expect(answered).toBe(11); // all but the first (the miss) were the front door's, refusals included
   });
 });
+
+describe('operations already seen (the fast path) are answered before fastify with the same bytes', () => {
+  let pair: [TestServer, TestServer];
+  let buyers: [Record<string, string>, Record<string, string>];
+  beforeAll(async () => {
+    const env = { RESPONSE_CACHE: 'off', CORS_ORIGINS: 'https://shop.example' };
+    pair = [await startServer(env, { clock }), await startServer(env, { clock, frontDoor: false })];
+    buyers = [(await signInAll(pair[0])).buyer, (await signInAll(pair[1])).buyer];
+    for (const server of pair) await server.sql.run('UPDATE products SET stock = 1 WHERE id = 9');
+  });
+
+  const variants: [string, Req][] = [
+    ['plain', {}],
+    ['compressed, from an allowed origin', { headers: { 'accept-encoding': 'gzip, deflate, br', origin: 'https://shop.example' } }],
+    ['a GET with the preflight header', { method: 'GET', path: `/graphql?query=${encodeURIComponent('{ categories { id name slug } }')}`, headers: { 'apollo-require-preflight': 'true' } }],
+  ];
+  it.each(variants)('a query: %s', async (_name, req) => {
+    // A text of its own per variant (a comment), so the first request is the document's first sight.
+    const text = `query Page($n: Int) { products(first: $n) { nodes { id title description price { amount currency } } } } # ${_name}`;
+    const r = req.method === 'GET' ? req : { body: post(text, { n: 8 }), ...req };
+    const first = await both(pair, r); // Apollo, first sight
+    expectSame(first.a, first.b);
+    expect(first.answered).toBe(0);
+    const again = await both(pair, r);
+    expectSame(again.a, again.b);
+    expect(again.answered).toBe(1);
+  });
+
+  it('a mutation, its replay and its refusal', async () => {
+    const buy = (key: string) =>
+      post('mutation Buy($key: String!) { placeOrder(input: { items: [{ productId: "prd_9", quantity: 1 }], idempotencyKey: $key }) { id status total { formatted } } }', { key });
+    const placed = await both(pair, { body: buy('a') }, buyers); // Apollo, first sight
+    expectSame(placed.a, placed.b);
+    const replayed = await both(pair, { body: buy('a') }, buyers);
+    const refused = await both(pair, { body: buy('b') }, buyers); // out of stock now
+    for (const r of [replayed, refused]) {
+      expectSame(r.a, r.b);
+      expect(r.answered).toBe(1);
+    }
+    expect(JSON.parse(refused.a.body.toString()).errors[0].extensions.code).toBe('OUT_OF_STOCK');
+  });
+});

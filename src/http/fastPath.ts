@@ -17,7 +17,6 @@
  * Apollo's pipeline); mutations take it either way (they are never stored, and invalidate through the context).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   GraphQLError,
   getVariableValues,
@@ -31,7 +30,6 @@ import { LRUCache } from 'lru-cache';
 import { documentBytes } from '../cache/documentStore.js';
 import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
 import { asGraphQLError, type Compiled } from '../graphql/executor.js';
-import { factsOf, recordOperation } from '../observability/requestFacts.js';
 import { documentPolicy } from '../plugins/cachePolicy/static.js';
 import { planCost } from '../plugins/queryCost/actual.js';
 import { batchOf } from '../plugins/queryCost/batch.js';
@@ -39,6 +37,15 @@ import { PASSWORD_MUTATIONS, type QueryLimits } from '../plugins/queryCost/limit
 import { rootFieldCount } from '../plugins/queryCost/shape.js';
 import type { RequestedCostMemo } from '../plugins/queryCost/memo.js';
 import type { Caller } from '../plugins/rateLimit/index.js';
+import type { HttpAnswer } from './cacheHits.js';
+import type { GraphQLHttpRequest } from './graphqlRequest.js';
+
+/** What the fast path reads of a request, from fastify's route or the front door (src/http/frontDoor.ts). */
+export interface FastRequest extends GraphQLHttpRequest {
+  ip: string;
+  /** The request's id, for its context (and so its log lines). */
+  id: string;
+}
 
 export interface FastPathOptions {
   schema: GraphQLSchema;
@@ -83,10 +90,10 @@ export interface FastPath {
   /** Fills the memo: Apollo's hook after a query was answered without errors (so it was admitted and charged). */
   plugin: ApolloServerPlugin<Context>;
   /**
-   * Serves the request when it is the plain case: resolves to the body sent (status and headers set on `reply`),
-   * or undefined when Apollo must answer it (nothing was charged then, and nothing was written to `reply`).
+   * Serves the request when it is the plain case: resolves to its answer, or undefined when Apollo must answer it
+   * (nothing was charged then).
    */
-  serve(req: FastifyRequest, reply: FastifyReply, viewer: Viewer | null): Promise<string | undefined>;
+  serve(req: FastRequest, viewer: Viewer | null): Promise<HttpAnswer | undefined>;
 }
 
 export function createFastPath(options: FastPathOptions): FastPath {
@@ -146,7 +153,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
     },
   };
 
-  async function serve(req: FastifyRequest, reply: FastifyReply, viewer: Viewer | null): Promise<string | undefined> {
+  async function serve(req: FastRequest, viewer: Viewer | null): Promise<HttpAnswer | undefined> {
     const incoming = plainRequest(req);
     if (!incoming) return undefined;
     const key = memoKey(incoming.query, incoming.operationName);
@@ -195,17 +202,16 @@ export function createFastPath(options: FastPathOptions): FastPath {
     }
     const throttleStatus = await deps.rateLimiter.refund(payer, requested - actual);
     if (!mutation) countDeprecations(entry, incoming.query);
-    const facts = factsOf(req);
-    recordOperation(facts, entry.label);
-    facts.cost = { requested, actual };
-    if (errors) for (const [name, value] of errors.headers) void reply.header(name, value);
-    void reply
-      .code(errors?.status ?? (result ? 200 : 500))
-      .header('cache-control', errors ? 'no-store' : entry.cacheControl)
-      .header('content-type', JSON_TYPE)
-      .header('x-cache', 'BYPASS');
+    const headers: [string, string][] = errors ? [...errors.headers] : [];
+    headers.push(['cache-control', errors ? 'no-store' : entry.cacheControl], ['content-type', JSON_TYPE], ['x-cache', 'BYPASS']);
     const extensions = { cost: { requestedQueryCost: requested, actualQueryCost: actual, limit: limits.cost, throttleStatus } };
-    return `${JSON.stringify({ errors: errors?.formatted, data, extensions })}\n`;
+    return {
+      status: errors?.status ?? (result ? 200 : 500),
+      headers,
+      body: `${JSON.stringify({ errors: errors?.formatted, data, extensions })}\n`,
+      operation: entry.label ?? '(anonymous)',
+      cost: { requested, actual },
+    };
   }
 
   return { plugin, serve };
@@ -256,7 +262,7 @@ interface PlainRequest {
  * The request as the fast path serves it: one operation with its text, no extensions, a JSON POST (or a GET with a
  * preflight-forcing header, as Apollo's CSRF prevention wants), answered as `application/json`. Null otherwise.
  */
-function plainRequest(req: FastifyRequest): PlainRequest | null {
+function plainRequest(req: GraphQLHttpRequest): PlainRequest | null {
   const accept = req.headers.accept;
   if (accept !== undefined && accept !== '*/*' && accept !== 'application/json') return null;
   let fields: Record<string, unknown>;

@@ -1,13 +1,15 @@
 /**
- * The front door: response-cache hits answered from node:http's request event, before fastify sees the request.
+ * The front door: what can be answered without fastify is answered from node:http's request event, before fastify
+ * sees the request: response-cache hits, and operations already seen (the fast path, src/http/fastPath.ts).
  *
  * A hit is a hash, a lookup and a bucket charge (~50 µs); fastify's routing, hooks, request and reply objects and
  * its plugins' hooks around it cost more than that again (the bench report's "fastify floor": the same bytes from
- * one fastify route reach ~half of a bare node:http server). So a request that can only be a read of /graphql is
- * read here, through the very reads and answer the /graphql route uses (src/http/cacheHits.ts); a hit is written
- * here with what fastify's plugins would have added (CORS, compression, the log line and duration sample), and
- * anything else (a miss, a refusal, a mutation, a bad token, an odd header) goes on to fastify with its body
- * replayed (`replayBody`, a preParsing hook), so nothing is answered differently, only sooner.
+ * one fastify route reach ~half of a bare node:http server). So a request that can only be a GraphQL operation on
+ * /graphql is read here, through the very reads and answers the /graphql route uses (src/http/cacheHits.ts, the
+ * fast path), and written here with what fastify's plugins would have added (CORS, compression, the log line and
+ * duration sample). Anything else (a miss, a document not seen yet, a refusal, a bad token, an odd header) goes on
+ * to fastify with its body replayed (`replayBody`, a preParsing hook), so nothing is answered differently, only
+ * sooner. Nothing falls through once something ran: a fast-path failure is answered here, as the route would.
  *
  * Taken: POST /graphql with a JSON body of at most 16 KiB, or GET /graphql?…; not while the server closes; not
  * when X-Forwarded-For would decide the caller's address (TRUST_PROXY) or the body is compressed.
@@ -17,13 +19,15 @@ import { parse as parseQueryString } from 'node:querystring';
 import { Readable } from 'node:stream';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
-import type { AppDeps } from '../context.js';
+import { ErrorCode } from '../errors.js';
+import type { AppDeps, Viewer } from '../context.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RequestLog } from '../observability/requestLog.js';
 import { FREE_DOCUMENT_CHARS } from '../plugins/queryCost/documentPrice.js';
 import type { CacheHits, HttpAnswer } from './cacheHits.js';
+import type { FastPath } from './fastPath.js';
 import { documentTexts, type GraphQLHttpRequest } from './graphqlRequest.js';
 import { requestRefusal } from './graphqlRefusals.js';
 
@@ -37,6 +41,8 @@ export interface FrontDoorOptions {
   /** Bodies of this many bytes or more are compressed (br or gzip, by the client's preference; br on a tie). */
   compressThreshold: number;
   trustProxy: boolean;
+  /** Where an unexpected error is logged (the app's logger). */
+  logger: Pick<FastifyBaseLogger, 'error'>;
 }
 
 export interface FrontDoor {
@@ -53,11 +59,18 @@ export interface FrontDoor {
 const ENCODINGS = ['br', 'gzip'];
 const BROTLI = { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } }; // @fastify/compress's default
 
-export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics, log: RequestLog, options: FrontDoorOptions): FrontDoor {
+/** What the front door answers: cache hits (response cache on), operations already seen (the fast path). */
+export interface FrontDoorPaths {
+  hits: CacheHits | null;
+  fast: FastPath | null;
+}
+
+export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, metrics: Metrics, log: RequestLog, options: FrontDoorOptions): FrontDoor {
   const bodies = new WeakMap<IncomingMessage, Buffer>();
   const exposed = options.exposedHeaders.join(', ');
   let closing = false;
   let ids = 0;
+  let answered = 0;
 
   function eligible(req: IncomingMessage): boolean {
     if (closing || req.headers['content-encoding'] !== undefined) return false;
@@ -68,7 +81,7 @@ export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics
     return length > 0 && length <= MAX_BODY_BYTES;
   }
 
-  async function answer(req: IncomingMessage, body: Buffer | null): Promise<HttpAnswer | null> {
+  async function answer(req: IncomingMessage, id: string, body: Buffer | null): Promise<HttpAnswer | null> {
     let parsed: GraphQLHttpRequest;
     if (body === null) {
       parsed = { method: 'GET', headers: req.headers, query: parseQueryString(req.url!.slice('/graphql?'.length)), body: undefined };
@@ -88,19 +101,34 @@ export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics
     // The route's own checks first: whatever it would refuse or price is its to answer.
     if (requestRefusal(parsed) || documentTexts(parsed).some((t) => t.length > FREE_DOCUMENT_CHARS)) return null;
     const header = req.headers.authorization;
+    let caller: { viewer: Viewer | null } | null | undefined;
     const viewerOf = async () => {
+      if (caller !== undefined) return caller;
       try {
-        return { viewer: header ? await authenticate(deps.auth.tokens, header) : null };
+        return (caller = { viewer: header ? await authenticate(deps.auth.tokens, header) : null });
       } catch {
-        return null;
+        return (caller = null);
       }
     };
-    const read = await hits.read(parsed, viewerOf, false);
-    const entry = read && (await hits.get(read));
-    return entry ? hits.answer(read!, entry, req.socket.remoteAddress ?? '') : null;
+    const ip = req.socket.remoteAddress ?? '';
+    if (fast) {
+      const who = await viewerOf();
+      try {
+        const served = who && (await fast.serve({ ...parsed, ip, id }, who.viewer));
+        if (served) return served;
+      } catch (err) {
+        // It may have run (a mutation cannot run twice): answered here as the route's error handler answers.
+        options.logger.error({ err, reqId: id }, 'unexpected error on /graphql');
+        return internalError();
+      }
+    }
+    const read = hits && (await hits.read(parsed, viewerOf, false));
+    const entry = read && (await hits!.get(read));
+    return entry ? hits!.answer(read!, entry, ip) : null;
   }
 
-  function write(req: IncomingMessage, res: ServerResponse, started: number, result: HttpAnswer) {
+  function write(req: IncomingMessage, res: ServerResponse, id: string, started: number, result: HttpAnswer) {
+    answered++;
     const headers: string[] = ['vary', 'Origin'];
     const origin = req.headers.origin;
     if (origin !== undefined && options.corsOrigins.includes(origin)) {
@@ -119,7 +147,7 @@ export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics
     res.end(payload);
     const cache = result.headers.find(([k]) => k === 'x-cache')?.[1];
     log({
-      id: `front-${(++ids).toString(36)}`,
+      id,
       method: req.method!,
       url: req.url!,
       status: result.status,
@@ -134,15 +162,17 @@ export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics
     handle(req, res, next) {
       if (!eligible(req)) return next(req, res);
       const started = performance.now();
+      const id = `front-${(++ids).toString(36)}`;
       const serve = (body: Buffer | null) => {
-        answer(req, body).then(
+        answer(req, id, body).then(
           (result) => {
-            if (result) return write(req, res, started, result);
+            if (result) return write(req, res, id, started, result);
             if (body) bodies.set(req, body);
             next(req, res);
           },
           () => {
-            // A store failed before anything was charged: the route meets the same failure, logs it and answers it.
+            // A store failed before anything was charged (a fast-path execution answers its own errors): the route
+            // meets the same failure, logs it and answers it.
             if (body) bodies.set(req, body);
             next(req, res);
           },
@@ -167,12 +197,23 @@ export function createFrontDoor(deps: AppDeps, hits: CacheHits, metrics: Metrics
       closing = true;
     },
 
-    answered: () => ids,
+    answered: () => answered,
+  };
+}
+
+/** The /graphql route's answer to an unexpected error (graphqlErrorHandler in graphqlRefusals.ts). */
+function internalError(): HttpAnswer {
+  return {
+    status: 500,
+    headers: [['x-cache', 'BYPASS'], ['content-type', 'application/json; charset=utf-8']],
+    body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }),
+    operation: '(unresolved)',
   };
 }
 
 /** `application/json`, with at most a UTF-8 charset: what fastify's JSON parser takes as it is. */
 function isJson(type: string | undefined): boolean {
+  if (type === 'application/json') return true;
   if (type === undefined) return false;
   const [media, ...params] = type.toLowerCase().split(';');
   if (media!.trim() !== 'application/json') return false;

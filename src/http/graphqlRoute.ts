@@ -68,7 +68,7 @@ export function graphqlRoute(
     return chunks.join('');
   }
 
-  /** Writes an answer of the cache (a hit, or its refusal) and records its facts for the log line. */
+  /** Writes an answer of the cache (a hit, or its refusal) or of the fast path, and records its facts for the log line. */
   function sendAnswer(req: FastifyRequest, reply: FastifyReply, answer: HttpAnswer) {
     const facts = factsOf(req);
     recordOperation(facts, answer.operation);
@@ -122,8 +122,8 @@ export function graphqlRoute(
 
     if (fast) {
       const caller = await viewerOf(req);
-      const body = caller ? await fast.serve(req, reply, caller.viewer) : undefined;
-      if (body !== undefined) return body;
+      const answer = caller ? await fast.serve(req, caller.viewer) : undefined;
+      if (answer !== undefined) return sendAnswer(req, reply, answer);
     }
     if (!cache) return send(reply, await execute(req), 'BYPASS');
     const read = await cache.read(req, () => viewerOf(req));
