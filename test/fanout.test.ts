@@ -2,13 +2,17 @@
  * Fan-out of order changes to many subscribers (issue 15, issue 11 item 5), counted rather than timed: each change
  * is read once, executed once per group (operation text, payload variables, viewer) and serialized once, whatever
  * the number of subscribers; authorization still holds per subscriber; a socket that stops reading is cut off
- * without holding up the others; a lost notification is covered by the feed's poll.
+ * without holding up the others; a lost notification is covered by the feed's poll. Authorization is decided once
+ * per scope (subscribers sharing the group, the route and the seller) and still holds for each subscriber.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
+import { getOperationAST, parse } from 'graphql';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
+import { decodeId } from '../src/ids.js';
+import { OrderFeedSource } from '../src/services/orderUpdates.js';
 import { textFrame } from '../src/subscriptions/frame.js';
 import { signInAll, type Demo } from './helpers/accounts.js';
 import { dataOf, startServer, type TestServer } from './helpers/server.js';
@@ -225,5 +229,43 @@ describe('the frames written to each socket', () => {
       wss.close();
       await new Promise((resolve) => http.close(resolve));
     }
+  });
+});
+
+describe('authorization is decided once per scope and still holds for every subscriber', () => {
+  it('60 subscribers of one order share one check and one execution per change; one who may not see it gets nothing though it shares the text and the order', async () => {
+    const [order, other] = [await placeOrder(), await placeOrder()];
+    const q = 'subscription($id: ID!) { orderUpdated(orderId: $id) { id status } }';
+    const clients = await Promise.all(Array.from({ length: 6 }, () => connect('buyer')));
+    clients.forEach((c) => Array.from({ length: 10 }, (_, i) => c.subscribe(`s${i}`, q, { id: order })));
+    // The same text and viewer on another order: the same group (one execution), another scope.
+    const elsewhere = await connect('buyer');
+    elsewhere.subscribe('other', q, { id: other });
+    await until(() => server.app.subscriptions.stats().listeners === 61, '61 subscriptions');
+    // Another buyer is refused at the start (FORBIDDEN); registered past that check, as the hub would hold a
+    // subscriber whose access is gone, it shares the text and the route and must still get nothing.
+    const buyer2 = await server.sql.value<number>("select id from users where email = 'buyer2@example.com'");
+    const intruder = new OrderFeedSource({ orderId: decodeId('Order', order) }, { id: buyer2, role: 'BUYER' }, null, null);
+    const document = parse(q);
+    const sent: Buffer[] = [];
+    const { member } = server.app.subscriptions.hub.add(
+      { query: q, document, operation: getOperationAST(document)!, operationName: undefined, variableValues: { id: order } },
+      intruder,
+      Buffer.from('{"id":"x","type":"next","payload":'),
+      { send: (_head, tail) => void sent.push(tail) },
+    );
+    const before = server.app.subscriptions.stats();
+    await move(order, 'CONFIRMED');
+    await until(() => nextCount(clients) === 60, 'the change to the 60');
+    await server.app.subscriptions.pull();
+    const after = server.app.subscriptions.stats();
+    expect(after.checks - before.checks).toBe(2); // the 60's scope and the intruder's, once each
+    expect(after.executions - before.executions).toBe(1);
+    expect(after.deliveries - before.deliveries).toBe(60);
+    expect(sent).toEqual([]);
+    expect(elsewhere.nexts('other')).toEqual([]);
+    expect(clients.flatMap((c) => c.messages.filter((m) => m.type === 'next').map((m) => m.payload.data.orderUpdated.status)))
+      .toEqual(Array(60).fill('CONFIRMED'));
+    server.app.subscriptions.hub.remove(member);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * The subscription hub: every live order subscription of this instance, served from the one change feed.
  *
- * For each committed change it finds the subscribers whose route names it (the order, its buyer, its sellers),
- * checks `mayReceive` for each (authorization per subscriber and per change), groups them by *group* (the same
- * operation text, the variables the payload's selection reads, and the same viewer), reads the order as of the
- * change once (memoized by event: those rows never change), executes each group's selection once, serializes it
- * once, and hands the same bytes to every subscriber of the group; only the graphql-ws subscription id differs,
- * and it sits in each subscriber's precomputed message head. The work per change is one execution per group and
- * a constant number of statements, whatever the number of subscribers.
+ * Subscribers are kept in *groups* (the same operation text, the variables the payload's selection reads, and the
+ * same viewer: they share one execution) and, within a group, in *scopes* (the same route and seller too: they
+ * share every authorization decision, since `mayReceive` reads only the route, the viewer and the viewer's
+ * seller). For each committed change the hub finds the scopes whose route names it (the order, its buyer, its
+ * sellers), checks `mayReceive` once per scope (which is authorization per subscriber and per change: every
+ * subscriber of a scope would get the same answer), reads the order as of the change once (memoized by event:
+ * those rows never change), executes each group's selection once, serializes it once, and hands the same bytes to
+ * every subscriber of the admitted scopes; only the graphql-ws subscription id differs, and it sits in each
+ * subscriber's precomputed message head. The work per change is one check per scope, one execution per group and
+ * a constant number of statements; per subscriber only the send is left.
  *
  * A subscriber that resumes (`afterEventId`) is registered first, then reads its replay; live changes that reach
  * it meanwhile wait in its queue, and after the replay a change at or below the replayed event of its order is a
@@ -34,17 +37,29 @@ interface Group {
   readonly operationName: string | undefined;
   readonly variableValues: Record<string, unknown> | undefined;
   readonly viewer: Viewer;
-  members: number;
+  /** Its scopes by route and seller. */
+  readonly scopes: Map<string, Scope>;
+}
+
+/** Subscribers of one group that also share the route and the seller: every authorization decision is theirs alike. */
+interface Scope {
+  readonly key: string;
+  readonly group: Group;
+  /** The first member's source: route, viewer and seller, the same for every member. */
+  readonly source: OrderFeedSource;
+  readonly members: Set<Member>;
+  /** The last change considered, so a scope reached through two routes (buyer and seller) gets it once. */
+  lastSeen: number;
 }
 
 export interface Member {
   readonly head: Buffer;
   readonly outlet: Outlet;
   readonly source: OrderFeedSource;
-  readonly group: Group;
+  readonly scope: Scope;
+  /** When it was added (the hub's count of additions): a change considered before takes no member added after. */
+  readonly joined: number;
   active: boolean;
-  /** The last change considered, so a subscriber reached through two routes (buyer and seller) gets it once. */
-  lastSeen: number;
   /** Live changes that arrived while the replay was being sent; null when not replaying. */
   queue: CommittedEvent[] | null;
   /** After a replay: the event replayed per order (a change at or below it is a duplicate) until the feed passes them. */
@@ -78,6 +93,8 @@ export interface HubStats {
   executions: number;
   /** `next` messages handed to connections so far. */
   deliveries: number;
+  /** Authorization checks (`mayReceive`) so far: one per scope and change, whatever the number of its members. */
+  checks: number;
   /** Changes that reached at least one subscriber so far. */
   fanouts: number;
   /** Their total time, from the change feed handing a change on to the write to its last socket, seconds. */
@@ -88,21 +105,23 @@ export interface HubStats {
 
 export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onEmpty }: HubOptions) {
   const groups = new Map<string, Group>();
-  const byOrder = new Map<number, Set<Member>>();
-  const byBuyer = new Map<number, Set<Member>>();
-  const bySeller = new Map<number, Set<Member>>();
+  const byOrder = new Map<number, Set<Scope>>();
+  const byBuyer = new Map<number, Set<Scope>>();
+  const bySeller = new Map<number, Set<Scope>>();
   const asOf = new LRUCache<number, Promise<OrderAsOf | null>>({ max: memoEntries });
   const payloads = new LRUCache<string, Promise<Buffer | null>>({ max: memoEntries });
   let seq = 0;
+  let joined = 0;
   let members = 0;
   let executions = 0;
   let deliveries = 0;
+  let checks = 0;
   let fanouts = 0;
   let fanoutMs = 0;
   let fanoutMaxMs = 0;
 
-  const routes = (m: Member): [Map<number, Set<Member>>, number][] => {
-    const { route } = m.source;
+  const routes = (source: OrderFeedSource): [Map<number, Set<Scope>>, number][] => {
+    const { route } = source;
     if ('orderId' in route) return [[byOrder, route.orderId]];
     return route.sellerId === null ? [[byBuyer, route.buyerId]] : [[byBuyer, route.buyerId], [bySeller, route.sellerId]];
   };
@@ -168,13 +187,13 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
       m.replayed = new Map();
       for (const p of positions) {
         if (!m.active) return;
-        send(m, await payload(m.group, p.orderId, p.eventId));
+        send(m, await payload(m.scope.group, p.orderId, p.eventId));
         m.replayed.set(p.orderId, p.eventId);
         m.replayedMax = Math.max(m.replayedMax, p.eventId);
       }
       while (m.queue!.length > 0 && m.active) {
         const change = m.queue!.shift()!;
-        if (!duplicate(m, change)) send(m, await payload(m.group, change.orderId, change.id));
+        if (!duplicate(m, change)) send(m, await payload(m.scope.group, change.orderId, change.id));
       }
     } finally {
       m.queue = null;
@@ -191,20 +210,26 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
       let group = groups.get(key);
       if (!group) {
         const { document, operationName, variableValues } = admitted;
-        group = { seq: ++seq, key, document, operationName, variableValues, viewer: source.viewer, members: 0 };
+        group = { seq: ++seq, key, document, operationName, variableValues, viewer: source.viewer, scopes: new Map() };
         groups.set(key, group);
       }
-      group.members++;
+      const scopeKey = `${JSON.stringify(source.route)}:${source.sellerId}`;
+      let scope = group.scopes.get(scopeKey);
+      if (!scope) {
+        scope = { key: scopeKey, group, source, members: new Set(), lastSeen: 0 };
+        group.scopes.set(scopeKey, scope);
+        for (const [index, id] of routes(source)) {
+          let set = index.get(id);
+          if (!set) index.set(id, (set = new Set()));
+          set.add(scope);
+        }
+      }
       members++;
       const member: Member = {
-        head, outlet, source, group, active: true, lastSeen: 0,
+        head, outlet, source, scope, joined: ++joined, active: true,
         queue: source.replay ? [] : null, replayed: null, replayedMax: 0,
       };
-      for (const [index, id] of routes(member)) {
-        let set = index.get(id);
-        if (!set) index.set(id, (set = new Set()));
-        set.add(member);
-      }
+      scope.members.add(member);
       return { member, ready: source.replay ? replay(member) : Promise.resolve() };
     },
 
@@ -213,12 +238,17 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
       member.active = false;
       member.queue = null;
       members--;
-      for (const [index, id] of routes(member)) {
-        const set = index.get(id)!;
-        set.delete(member);
-        if (set.size === 0) index.delete(id);
+      const { scope } = member;
+      scope.members.delete(member);
+      if (scope.members.size === 0) {
+        for (const [index, id] of routes(scope.source)) {
+          const set = index.get(id)!;
+          set.delete(scope);
+          if (set.size === 0) index.delete(id);
+        }
+        scope.group.scopes.delete(scope.key);
+        if (scope.group.scopes.size === 0) groups.delete(scope.group.key);
       }
-      if (--member.group.members === 0) groups.delete(member.group.key);
       if (members === 0) onEmpty?.();
     },
 
@@ -226,29 +256,30 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
     async deliver(changes: CommittedEvent[]): Promise<void> {
       const started = performance.now();
       for (const change of changes) {
-        const targets = new Map<Group, Member[]>();
-        const consider = (set: Set<Member> | undefined) => {
+        // Who may receive it, decided once per scope; members added while its payload is made do not take it.
+        const admitted: Scope[] = [];
+        const upTo = joined;
+        const consider = (set: Set<Scope> | undefined) => {
           if (!set) return;
-          for (const m of set) {
-            if (m.lastSeen === change.id) continue;
-            m.lastSeen = change.id;
-            if (!mayReceive(m.source, change)) continue;
-            if (m.queue) m.queue.push(change);
-            else if (!duplicate(m, change)) {
-              const list = targets.get(m.group);
-              if (list) list.push(m);
-              else targets.set(m.group, [m]);
-            }
+          for (const scope of set) {
+            if (scope.lastSeen === change.id) continue;
+            scope.lastSeen = change.id;
+            checks++;
+            if (mayReceive(scope.source, change)) admitted.push(scope);
           }
         };
         consider(byOrder.get(change.orderId));
         consider(byBuyer.get(change.buyerId));
         for (const sellerId of change.sellerIds) consider(bySeller.get(sellerId));
-        if (targets.size === 0) continue;
-        const entries = [...targets];
-        const tails = await Promise.all(entries.map(([group]) => payload(group, change.orderId, change.id)));
-        entries.forEach(([, list], i) => {
-          for (const m of list) send(m, tails[i]!);
+        if (admitted.length === 0) continue;
+        const tails = await Promise.all(admitted.map((scope) => payload(scope.group, change.orderId, change.id)));
+        admitted.forEach((scope, i) => {
+          const tail = tails[i]!;
+          for (const m of scope.members) {
+            if (m.joined > upTo) continue;
+            if (m.queue) m.queue.push(change);
+            else if (!duplicate(m, change)) send(m, tail);
+          }
         });
         const took = performance.now() - started;
         fanouts++;
@@ -259,7 +290,7 @@ export function createHub({ schema, deps, formatErrors, memoEntries = 2_000, onE
 
     stats(): HubStats {
       return {
-        subscriptions: members, groups: groups.size, executions, deliveries,
+        subscriptions: members, groups: groups.size, executions, deliveries, checks,
         fanouts, fanoutSeconds: fanoutMs / 1000, fanoutMaxSeconds: fanoutMaxMs / 1000,
       };
     },
