@@ -141,8 +141,9 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   // gzip or brotli (client's preference, br on a tie) for GraphQL and REST bodies of 1 KB or more. Registered
   // before every route: it attaches its onSend to each route as the route is added, so it runs after the route
   // scope's own onSend hooks (the REST ETag is computed on the plain body). WebSocket upgrades never reach it.
-  const compressThreshold = 1024;
-  await fastify.register(compress, { encodings: ['br', 'gzip'], threshold: compressThreshold, globalDecompression: false });
+  // Bodies of 8 KiB or more are compressed as a stream (on the thread pool), smaller ones at once.
+  const compression = { threshold: 1024, syncThreshold: 8 * 1024 };
+  await fastify.register(compress, { encodings: ['br', 'gzip'], ...compression, globalDecompression: false });
 
   // One executable schema for both transports: Apollo over HTTP, graphql-ws over WebSocket on the same port and path.
   const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
@@ -221,7 +222,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     frontDoor = createFrontDoor(deps, { hits: cacheHits, fast: fastPath }, metrics, requestLog, {
       corsOrigins: config.corsOrigins,
       exposedHeaders,
-      compressThreshold,
+      compression,
       trustProxy: Boolean(config.trustProxy),
       logger: fastify.log,
     });

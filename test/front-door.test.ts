@@ -44,6 +44,8 @@ function expectSame(a: Raw, b: Raw) {
 const post = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
 /** A catalog page well over the 1 KB compression threshold. */
 const PAGE = post('query Page($n: Int) { products(first: $n) { nodes { id title description price { amount currency } } } }', { n: 8 });
+/** One over the 8 KiB up to which bodies are compressed at once. */
+const LARGE = post('query Page($n: Int) { products(first: $n) { nodes { id title description price { amount currency } } } }', { n: 40 });
 
 describe('a hit is answered before fastify with the bytes the route would send', () => {
   let pair: [TestServer, TestServer];
@@ -67,6 +69,8 @@ describe('a hit is answered before fastify with the bytes the route would send',
     ['an allowed origin', { headers: { origin: 'https://shop.example' } }],
     ['an origin not allowed', { headers: { origin: 'https://evil.example' } }],
     ['a charset on the content type', { headers: { 'content-type': 'application/json; charset=utf-8' } }],
+    ['a body over 8 KiB, br (compressed as a stream, chunked)', { body: LARGE, headers: { 'accept-encoding': 'br' } }],
+    ['a body over 8 KiB, gzip', { body: LARGE, headers: { 'accept-encoding': 'gzip' } }],
   ];
   it.each(variants)('%s', async (_name, req) => {
     const first = await both(pair, { body: PAGE, ...req });
@@ -75,6 +79,7 @@ describe('a hit is answered before fastify with the bytes the route would send',
     expectSame(hit.a, hit.b);
     expect(hit.a.headers['x-cache']).toBe('HIT');
     expect(hit.answered).toBe(1);
+    if (req.body === LARGE) expect(hit.a.headers['transfer-encoding']).toBe('chunked');
   });
 
   it('a private hit, for the caller who stored it', async () => {

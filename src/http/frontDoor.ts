@@ -17,7 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import { Readable } from 'node:stream';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, constants as zlib, gzip, gzipSync } from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { authenticate } from '../auth/tokens.js';
@@ -38,8 +38,11 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface FrontDoorOptions {
   corsOrigins: readonly string[];
   exposedHeaders: readonly string[];
-  /** Bodies of this many bytes or more are compressed (br or gzip, by the client's preference; br on a tie). */
-  compressThreshold: number;
+  /**
+   * @fastify/compress's settings: bodies of `threshold` bytes or more are compressed (br or gzip, by the client's
+   * preference; br on a tie), at once below `syncThreshold`, on the thread pool and chunked from there.
+   */
+  compression: { threshold: number; syncThreshold: number };
   trustProxy: boolean;
   /** Where an unexpected error is logged (the app's logger). */
   logger: Pick<FastifyBaseLogger, 'error'>;
@@ -135,16 +138,28 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
       headers.push('access-control-allow-origin', origin, 'access-control-expose-headers', exposed);
     }
     for (const [k, v] of result.headers) headers.push(k, v);
-    let payload: Buffer | string = result.body;
+    const size = Buffer.byteLength(result.body);
     const encoding = encodingFor(req.headers['accept-encoding'], req.headers['x-no-compression'] !== undefined);
-    if (encoding && Buffer.byteLength(payload) >= options.compressThreshold) {
-      payload = encoding === 'br' ? brotliCompressSync(payload, BROTLI) : gzipSync(payload);
+    if (!encoding || size < options.compression.threshold) {
+      headers.push('content-length', String(size));
+      res.writeHead(result.status, headers);
+      res.end(result.body);
+    } else {
       headers[1] = 'Origin, accept-encoding';
       headers.push('content-encoding', encoding);
+      if (size < options.compression.syncThreshold) {
+        const payload = encoding === 'br' ? brotliCompressSync(result.body, BROTLI) : gzipSync(result.body);
+        headers.push('content-length', String(payload.length));
+        res.writeHead(result.status, headers);
+        res.end(payload);
+      } else {
+        // As @fastify/compress streams a large body: on the thread pool, chunked.
+        res.writeHead(result.status, headers);
+        const done = (err: Error | null, payload: Buffer) => (err ? res.destroy(err) : res.end(payload));
+        if (encoding === 'br') brotliCompress(result.body, BROTLI, done);
+        else gzip(result.body, done);
+      }
     }
-    headers.push('content-length', String(Buffer.byteLength(payload)));
-    res.writeHead(result.status, headers);
-    res.end(payload);
     const cache = result.headers.find(([k]) => k === 'x-cache')?.[1];
     log({
       id,
