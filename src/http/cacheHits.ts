@@ -63,6 +63,18 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export type CacheHits = ReturnType<typeof createCacheHits>;
 
+interface Prepared {
+  op: ReturnType<typeof readOperation>;
+  /** The analysis of the operation's text (undefined when it comes from the APQ store). */
+  doc?: DocumentInfo | null;
+  publicKey?: string;
+}
+
+const contentOf = (req: GraphQLHttpRequest): object | null => {
+  const content = req.method === 'GET' ? req.query : req.body;
+  return typeof content === 'object' && content !== null ? content : null;
+};
+
 export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: ResponseCacheRoute) {
   const hits = metrics.responseCache.labels({ result: 'hit' });
   const keys = new LRUCache<string, string>({ maxSize: KEY_MEMO_BYTES, sizeCalculation: (key, memo) => (memo.length + key.length) * 2 + 100 });
@@ -88,6 +100,23 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
     throttleStatus,
   });
 
+  /**
+   * What a request's content (a POST's parsed body, a GET's parsed query string) decides by itself: its operation,
+   * the analysis of its text, and, for a public read, its key. Kept beside the content object, so a caller that
+   * hands the same object again (the front door memoizes the contents it parsed, src/http/frontDoor.ts) reads it
+   * once; a persisted query's text comes from the APQ store each time.
+   */
+  const prepared = new WeakMap<object, Prepared>();
+  function prepare(req: GraphQLHttpRequest): Prepared {
+    const content = contentOf(req);
+    const known = content && prepared.get(content);
+    if (known) return known;
+    const op = readOperation(req);
+    const made: Prepared = { op, doc: op?.query !== undefined ? cache.analyze(op.query, op.operationName) : undefined };
+    if (content) prepared.set(content, made);
+    return made;
+  }
+
   return {
     store: cache.store,
 
@@ -98,11 +127,11 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
      * unless `register` is false, when such a request is not a cacheable read either.
      */
     async read(req: GraphQLHttpRequest, viewerOf: ViewerOf, register = true): Promise<CacheableRead | null> {
-      const op = readOperation(req);
+      const { op, doc: analyzed } = prepare(req);
       // A store that cannot be trusted right now (Redis lost or recovering) is not read: reads go to the database.
       if (!op || !isCsrfSafe(req) || !cache.store.available()) return null;
       const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
-      const doc = query === undefined ? null : cache.analyze(query, op.operationName);
+      const doc = analyzed ?? (query === undefined ? null : cache.analyze(query, op.operationName));
       if (!doc?.isQuery) return null;
       if (op.query !== undefined && op.persistedHash !== undefined) {
         // A hash that does not match the text is Apollo's to refuse.
@@ -110,8 +139,14 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
       }
       const caller = await viewerOf();
       if (!caller) return null;
+      const operation = () => operationNameOf(doc, query!, op.operationName);
+      if (doc.scope === 'PUBLIC' && analyzed) {
+        // The key of a public read depends on its content alone: kept with it (see `prepare`).
+        const key = (prepared.get(contentOf(req)!)!.publicKey ??= cacheKey(doc, op.operationName, op.variables, null));
+        return { doc, query: query!, viewer: caller.viewer, key, remember: () => undefined, operation };
+      }
       const { key, remember } = keyFor(doc, op.operationName, op.variables, caller.viewer);
-      return { doc, query: query!, viewer: caller.viewer, key, remember, operation: () => operationNameOf(doc, query!, op.operationName) };
+      return { doc, query: query!, viewer: caller.viewer, key, remember, operation };
     },
 
     get: (read: CacheableRead): Promise<CacheEntry | undefined> => cache.store.get(read.key, deps.clock()),

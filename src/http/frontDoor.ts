@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 import { brotliCompress, brotliCompressSync, constants as zlib, gzip, gzipSync } from 'node:zlib';
 import negotiate from '@fastify/accept-negotiator';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import { authenticate } from '../auth/tokens.js';
 import { ErrorCode } from '../errors.js';
 import type { AppDeps, Viewer } from '../context.js';
@@ -30,6 +31,9 @@ import type { CacheHits, HttpAnswer } from './cacheHits.js';
 import type { FastPath } from './fastPath.js';
 import { documentTexts, type GraphQLHttpRequest } from './graphqlRequest.js';
 import { requestRefusal } from './graphqlRefusals.js';
+
+/** Request texts kept parsed (`contentOf`), by their size: a few thousand distinct screens' requests. */
+const CONTENT_MEMO_BYTES = 4 * 1024 * 1024;
 
 /** Bodies larger than this go straight to fastify: a cache hit's request is an operation name, a query and variables. */
 const MAX_BODY_BYTES = 16 * 1024;
@@ -70,6 +74,7 @@ export interface FrontDoorPaths {
 
 export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, metrics: Metrics, log: RequestLog, options: FrontDoorOptions): FrontDoor {
   const bodies = new WeakMap<IncomingMessage, Buffer>();
+  const contents = new LRUCache<string, Content>({ maxSize: CONTENT_MEMO_BYTES, sizeCalculation: (_content, text) => text.length * 4 + 200 });
   const exposed = options.exposedHeaders.join(', ');
   let closing = false;
   let ids = 0;
@@ -84,25 +89,25 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
     return length > 0 && length <= MAX_BODY_BYTES;
   }
 
-  async function answer(req: IncomingMessage, id: string, body: Buffer | null): Promise<HttpAnswer | null> {
-    let parsed: GraphQLHttpRequest;
-    if (body === null) {
-      parsed = { method: 'GET', headers: req.headers, query: parseQueryString(req.url!.slice('/graphql?'.length)), body: undefined };
-    } else {
-      const text = body.toString('utf8');
-      // fastify's JSON parser refuses these keys (prototype poisoning) with 400: its answer, not ours.
-      if (text.includes('__proto__') || text.includes('constructor')) return null;
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return null;
-      }
-      if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
-      parsed = { method: 'POST', headers: req.headers, query: {}, body: json };
+  /**
+   * A request's content as `GraphQLHttpRequest` wants it, or null when the route must see it: what does not parse,
+   * is not one JSON object, or is something the route refuses or prices by size. Memoized by the text as sent (the
+   * POST body, the GET URL), so a repeated request parses and checks nothing, and cacheHits.ts finds what it
+   * derived from the same content object (src/http/cacheHits.ts, `prepare`).
+   */
+  function contentOf(req: IncomingMessage, body: Buffer | null): GraphQLHttpRequest | null {
+    const text = body === null ? req.url! : body.toString('utf8');
+    let content: Content | null | undefined = contents.get(text);
+    if (content === undefined) {
+      content = parseContent(req.method!, text);
+      if (content) contents.set(text, content);
     }
-    // The route's own checks first: whatever it would refuse or price is its to answer.
-    if (requestRefusal(parsed) || documentTexts(parsed).some((t) => t.length > FREE_DOCUMENT_CHARS)) return null;
+    return content ? { method: req.method!, headers: req.headers, query: content.query, body: content.body } : null;
+  }
+
+  async function answer(req: IncomingMessage, id: string, body: Buffer | null): Promise<HttpAnswer | null> {
+    const parsed = contentOf(req, body);
+    if (!parsed) return null;
     const header = req.headers.authorization;
     let caller: { viewer: Viewer | null } | null | undefined;
     const viewerOf = async () => {
@@ -114,6 +119,10 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
       }
     };
     const ip = req.socket.remoteAddress ?? '';
+    // Hits first: with the cache on the fast path holds mutations only, and a mutation is never a cacheable read.
+    const read = hits && (await hits.read(parsed, viewerOf, false));
+    const entry = read && (await hits!.get(read));
+    if (entry) return hits!.answer(read!, entry, ip);
     if (fast) {
       const who = await viewerOf();
       try {
@@ -125,9 +134,7 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
         return internalError();
       }
     }
-    const read = hits && (await hits.read(parsed, viewerOf, false));
-    const entry = read && (await hits!.get(read));
-    return entry ? hits!.answer(read!, entry, ip) : null;
+    return null;
   }
 
   function write(req: IncomingMessage, res: ServerResponse, id: string, started: number, result: HttpAnswer) {
@@ -224,6 +231,35 @@ function internalError(): HttpAnswer {
     body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }),
     operation: '(unresolved)',
   };
+}
+
+/** What a POST body or a GET query string holds, parsed once (`contentOf`). */
+interface Content {
+  query: unknown;
+  body: unknown;
+}
+
+/** The parsed content of a request's text, or null when the route must answer it. */
+function parseContent(method: string, text: string): Content | null {
+  let content: Content;
+  if (method === 'GET') {
+    content = { query: parseQueryString(text.slice('/graphql?'.length)), body: undefined };
+  } else {
+    // fastify's JSON parser refuses these keys (prototype poisoning) with 400: its answer, not ours.
+    if (text.includes('__proto__') || text.includes('constructor')) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+    content = { query: {}, body: json };
+  }
+  // The route's own checks: whatever it would refuse or price by size is its to answer.
+  const req = { method, headers: {}, ...content };
+  if (requestRefusal(req) || documentTexts(req).some((t) => t.length > FREE_DOCUMENT_CHARS)) return null;
+  return content;
 }
 
 /** `application/json`, with at most a UTF-8 charset: what fastify's JSON parser takes as it is. */
