@@ -236,9 +236,13 @@ describe('order-event notifications on Redis', () => {
     const heardA: number[] = [];
     const heardB: number[] = [];
     const stops = [await onA.listen((id) => heardA.push(id)), await onB.listen((id) => heardB.push(id))];
+    // Until both subscriber connections have joined the channel: B hears A's message, and A hears its echo (one
+    // more 0 than it sent, each of which it heard locally).
+    let zeros = 0;
     await until(async () => {
-      await onA.notify(0); // until both subscriber connections have joined the channel
-      return heardB.includes(0);
+      await onA.notify(0);
+      zeros++;
+      return heardB.includes(0) && heardA.filter((id) => id === 0).length > zeros;
     });
     const sevens = (heard: number[]) => heard.filter((id) => id === 7).length;
     const sent = onA.notify(7);
