@@ -147,6 +147,6 @@ async function alone(): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  if (process.argv.includes('--serve')) await serve();
-  else await alone();
+  // Not awaited at the top level: alone() imports fanout.ts, which imports this module, which must finish first.
+  void (process.argv.includes('--serve') ? serve() : alone());
 }
