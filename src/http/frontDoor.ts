@@ -198,7 +198,12 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
             if (body) bodies.set(req, body);
             next(req, res);
           },
-        );
+        )
+          // Writing failed (a socket gone mid-write, say): that request is lost, never the process.
+          .catch((err: unknown) => {
+            options.logger.error({ err, reqId: id }, 'the front door could not answer');
+            res.destroy();
+          });
       };
       if (req.method === 'GET') return serve(null);
       const chunks: Buffer[] = [];
