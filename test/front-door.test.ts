@@ -41,6 +41,14 @@ function expectSame(a: Raw, b: Raw) {
   expect(a.body.equals(b.body), `bodies differ:\n${a.body.toString('latin1').slice(0, 300)}\n${b.body.toString('latin1').slice(0, 300)}`).toBe(true);
 }
 
+/** Two servers over identical databases on the frozen clock, the first with the front door; a buyer's token on each. */
+async function startPair(env: Record<string, string>) {
+  const pair: [TestServer, TestServer] = [await startServer(env, { clock }), await startServer(env, { clock, frontDoor: false })];
+  // Each server signs its own tokens; the same charges to the same buckets on both.
+  const buyers: [Record<string, string>, Record<string, string>] = [(await signInAll(pair[0])).buyer, (await signInAll(pair[1])).buyer];
+  return { pair, buyers };
+}
+
 const post = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
 /** A catalog page well over the 1 KB compression threshold. */
 const PAGE = post('query Page($n: Int) { products(first: $n) { nodes { id title description price { amount currency } } } }', { n: 8 });
@@ -51,10 +59,7 @@ describe('a hit is answered before fastify with the bytes the route would send',
   let pair: [TestServer, TestServer];
   let buyers: [Record<string, string>, Record<string, string>];
   beforeAll(async () => {
-    const env = { RESPONSE_CACHE: 'on', CORS_ORIGINS: 'https://shop.example' };
-    pair = [await startServer(env, { clock }), await startServer(env, { clock, frontDoor: false })];
-    // Each server signs its own tokens; the same charges to the same buckets on both.
-    buyers = [(await signInAll(pair[0])).buyer, (await signInAll(pair[1])).buyer];
+    ({ pair, buyers } = await startPair({ RESPONSE_CACHE: 'on', CORS_ORIGINS: 'https://shop.example' }));
   });
 
   const variants: [string, Req][] = [
@@ -167,9 +172,7 @@ describe('operations already seen (the fast path) are answered before fastify wi
   let pair: [TestServer, TestServer];
   let buyers: [Record<string, string>, Record<string, string>];
   beforeAll(async () => {
-    const env = { RESPONSE_CACHE: 'off', CORS_ORIGINS: 'https://shop.example' };
-    pair = [await startServer(env, { clock }), await startServer(env, { clock, frontDoor: false })];
-    buyers = [(await signInAll(pair[0])).buyer, (await signInAll(pair[1])).buyer];
+    ({ pair, buyers } = await startPair({ RESPONSE_CACHE: 'off', CORS_ORIGINS: 'https://shop.example' }));
     for (const server of pair) await server.sql.run('UPDATE products SET stock = 1 WHERE id = 9');
   });
 

@@ -22,7 +22,6 @@ import negotiate from '@fastify/accept-negotiator';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { authenticate } from '../auth/tokens.js';
-import { ErrorCode } from '../errors.js';
 import type { AppDeps, Viewer } from '../context.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { RequestLog } from '../observability/requestLog.js';
@@ -30,7 +29,7 @@ import { FREE_DOCUMENT_CHARS } from '../plugins/queryCost/documentPrice.js';
 import type { CacheHits, HttpAnswer } from './cacheHits.js';
 import type { FastPath } from './fastPath.js';
 import { documentTexts, type GraphQLHttpRequest } from './graphqlRequest.js';
-import { requestRefusal } from './graphqlRefusals.js';
+import { INTERNAL_ERROR, requestRefusal } from './graphqlRefusals.js';
 
 /** Request texts kept parsed (`contentOf`), by their size: a few thousand distinct screens' requests. */
 const CONTENT_MEMO_BYTES = 4 * 1024 * 1024;
@@ -230,10 +229,11 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
 
 /** The /graphql route's answer to an unexpected error (graphqlErrorHandler in graphqlRefusals.ts). */
 function internalError(): HttpAnswer {
+  const { status, message, extensions } = INTERNAL_ERROR;
   return {
-    status: 500,
+    status,
     headers: [['x-cache', 'BYPASS'], ['content-type', 'application/json; charset=utf-8']],
-    body: JSON.stringify({ errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }),
+    body: JSON.stringify({ errors: [{ message, extensions }] }),
     operation: '(unresolved)',
   };
 }

@@ -18,6 +18,9 @@ export interface Refusal {
   extensions: Record<string, unknown>;
 }
 
+/** What an unexpected error on /graphql answers: nothing of the error itself. */
+export const INTERNAL_ERROR: Refusal = { status: 500, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+
 export function sendRefusal(reply: FastifyReply, { status, message, extensions }: Refusal) {
   return reply.code(status).header('x-cache', 'BYPASS').send({ errors: [{ message, extensions }] });
 }
@@ -37,7 +40,7 @@ export function graphqlErrorHandler(error: FastifyError, req: FastifyRequest, re
     return sendRefusal(reply, { status, message, extensions: { code: ErrorCode.BAD_USER_INPUT } });
   }
   req.log.error({ err: error }, 'unexpected error on /graphql');
-  return sendRefusal(reply, { status: 500, message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  return sendRefusal(reply, INTERNAL_ERROR);
 }
 
 /** The first mistake this request makes, if any. */
