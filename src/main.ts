@@ -18,7 +18,7 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const database = await openDatabase(config.databaseUrl);
+const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders });
 const app = await createApp(config, database);
 const log = app.fastify.log;
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 
@@ -21,6 +22,8 @@ describe('configuration is read and validated once, failing with one line naming
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
     [{ OPTIMIZATIONS: 'fast' }, 'OPTIMIZATIONS'],
     [{ EXECUTOR: 'v8' }, 'EXECUTOR'],
+    [{ SQLITE_READERS: 'two' }, 'SQLITE_READERS'],
+    [{ SQLITE_READERS: '17' }, 'SQLITE_READERS'],
   ])('%j fails naming %s', (env, name) => {
     let error: unknown;
     try {
@@ -46,6 +49,12 @@ describe('configuration is read and validated once, failing with one line naming
     expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/bazaar' }).databaseUrl).toBe('postgresql://localhost/bazaar');
     expect(() => loadConfig({ DATABASE_URL: 'postgres://shop:secret@/' })).toThrow(/DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://localhost/bazaar' })).toThrow(/DATABASE_URL/);
+  });
+
+  it('SQLITE_READERS sets the reader threads; 0 keeps every statement on the one connection', () => {
+    expect(loadConfig({ SQLITE_READERS: '0' }).sqliteReaders).toBe(0);
+    expect(loadConfig({ SQLITE_READERS: '2' }).sqliteReaders).toBe(2);
+    expect(loadConfig({}).sqliteReaders).toBe(availableParallelism() > 1 ? 1 : 0);
   });
 
   it('INTROSPECTION=off disables introspection', () => {

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
+import { DEFAULT_SQLITE_READERS } from '../db/sqliteReaders.js';
 
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -20,6 +21,11 @@ export interface Config {
    * `openDatabase`, which chooses the engine from it). @default './data/bazaar.db'
    */
   databaseUrl: string;
+  /**
+   * SQLite only: read-only connections on worker threads that run the reads outside transactions, so SQLite's work
+   * for them leaves the event loop (0: every statement on the one connection). @default 1 with two cores or more, else 0
+   */
+  sqliteReaders: number;
   /** HS256 secret for access tokens. Generated (and warned about) in development when unset. */
   jwtSecret: string;
   jwtSecretGenerated: boolean;
@@ -213,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: int(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl: databaseUrl(env.DATABASE_URL),
+    sqliteReaders: int(env, 'SQLITE_READERS', DEFAULT_SQLITE_READERS, 0, 16),
     jwtSecret,
     jwtSecretGenerated,
     maxQueryCost,

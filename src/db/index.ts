@@ -13,9 +13,15 @@ export { statement } from './engine.js';
 /** True for the URLs that mean PostgreSQL. */
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
-export async function openDatabase(url: string): Promise<Engine> {
+export interface DatabaseOptions {
+  /** SQLite only: read-only connections on worker threads (src/db/sqliteReaders.ts). @default 1 with two cores or more, else 0 */
+  sqliteReaders?: number;
+}
+
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Engine> {
   if (isPostgresUrl(url)) return openPostgresEngine(url);
-  return openSqlite(url.startsWith('file:') ? decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) : url);
+  const path = url.startsWith('file:') ? decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) : url;
+  return openSqlite(path, { readers: options.sqliteReaders });
 }
 
 /** Loaded only when asked for, so a SQLite deployment never loads the PostgreSQL driver. */

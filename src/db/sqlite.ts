@@ -7,6 +7,9 @@
  * waits to open), statements from outside it and other transactions queue behind it, so an `await` inside `fn`
  * never lets another request's statement into it. With no transaction open or queued a statement runs at once.
  * Transactions queued behind each other commit together (group commit, see `turnFor`).
+ *
+ * Reads outside transactions go, once it is their turn, to read-only connections on worker threads
+ * (src/db/sqliteReaders.ts) when there are any, so SQLite's work for them runs beside the event loop.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -16,6 +19,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Engine, Param, Queryable, SqlStats, Statement } from './engine.js';
 import { UniqueViolation } from './errors.js';
+import { DEFAULT_SQLITE_READERS, SqliteReaders } from './sqliteReaders.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -27,10 +31,18 @@ export interface SqliteOptions {
    * @default 15_000 ms
    */
   turnTimeoutMs?: number;
+  /**
+   * Read-only connections on worker threads that run the reads issued outside transactions (0: every statement on
+   * the main connection).
+   * @default 1 on a machine with two cores or more, else 0
+   */
+  readers?: number;
 }
 
 export interface SqliteEngine extends Engine {
   readonly dialect: 'sqlite';
+  /** `onReaders`: of the statements counted, those a reader thread ran. */
+  readonly stats: SqlStats & { onReaders: number };
   /** The file behind the database. */
   readonly path: string;
 }
@@ -47,14 +59,15 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteEng
   migrate(drizzle(sqlite), { migrationsFolder: MIGRATIONS });
   // Gather planner statistics where they are missing or stale (cheap; SQLite's recommended practice at open).
   sqlite.pragma('optimize=0x10002');
-  return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000);
+  const readers = options.readers ?? DEFAULT_SQLITE_READERS;
+  return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000, readers > 0 ? new SqliteReaders(file, readers) : null);
 }
 
 class Sqlite implements SqliteEngine {
   readonly dialect = 'sqlite' as const;
-  readonly stats: SqlStats = { statements: 0 };
+  readonly stats = { statements: 0, onReaders: 0 };
   /** Prepared statements by `Statement.name` (a bounded set, since statements are constants), with their source. */
-  private readonly prepared = new Map<string, { source: Statement<unknown>; prepared: BetterSqlite3.Statement }>();
+  private readonly prepared = new Map<string, Prepared>();
   /** Transactions open or waiting for their turn; statements outside them wait while it is above 0. */
   private pending = 0;
   /** Settles when the last transaction queued so far has finished. */
@@ -68,16 +81,28 @@ class Sqlite implements SqliteEngine {
     private readonly sqlite: BetterSqlite3.Database,
     readonly path: string,
     private readonly turnTimeoutMs: number,
+    private readonly readers: SqliteReaders | null,
   ) {}
 
   async all<Row>(statement: Statement<Row>, params: readonly Param[] = []): Promise<Row[]> {
     if (this.pending > 0 || this.group) await this.turn();
-    return this.allNow(statement, params);
+    const entry = this.readers?.available ? this.entryFor(statement) : undefined;
+    if (!entry?.offload) return this.allNow(statement, params);
+    this.stats.statements++;
+    this.stats.onReaders++;
+    const rows = (await this.readers!.read('all', statement.name, entry.text, bind(params))) as Record<string, unknown>[];
+    return (statement.map ? rows.map(statement.map) : rows) as Row[];
   }
 
   async get<Row>(statement: Statement<Row>, params: readonly Param[] = []): Promise<Row | undefined> {
     if (this.pending > 0 || this.group) await this.turn();
-    return this.getNow(statement, params);
+    const entry = this.readers?.available ? this.entryFor(statement) : undefined;
+    if (!entry?.offload) return this.getNow(statement, params);
+    this.stats.statements++;
+    this.stats.onReaders++;
+    const row = (await this.readers!.read('get', statement.name, entry.text, bind(params))) as Record<string, unknown> | undefined;
+    if (row === undefined) return undefined;
+    return (statement.map ? statement.map(row) : row) as Row;
   }
 
   async run(statement: Statement<unknown>, params: readonly Param[] = []): Promise<number> {
@@ -174,6 +199,8 @@ class Sqlite implements SqliteEngine {
   async close(): Promise<void> {
     if (!this.sqlite.open) return;
     if (this.group && this.pending === 0) this.commitGroup();
+    // Readers first: the last connection to close checkpoints the WAL into the file.
+    await this.readers?.close();
     this.prepared.clear();
     this.sqlite.pragma('optimize');
     this.sqlite.close();
@@ -200,14 +227,22 @@ class Sqlite implements SqliteEngine {
     return (this.call(statement, (s) => s.run(...bind(params))) as BetterSqlite3.RunResult).changes;
   }
 
-  private call(statement: Statement<unknown>, fn: (s: BetterSqlite3.Statement) => unknown): unknown {
+  /** The statement prepared on the main connection (once per name), and whether a reader may run it. */
+  private entryFor(statement: Statement<unknown>): Prepared {
     let entry = this.prepared.get(statement.name);
     if (entry?.source !== statement) {
       const text = sqliteText(statement);
-      if (entry && text !== sqliteText(entry.source)) throw new Error(`two different statements are named "${statement.name}"`);
-      entry = { source: statement, prepared: entry?.prepared ?? this.sqlite.prepare(text) };
+      if (entry && text !== entry.text) throw new Error(`two different statements are named "${statement.name}"`);
+      const prepared = entry?.prepared ?? this.sqlite.prepare(text);
+      // A PRAGMA reads the connection's own settings; anything that writes needs the main connection.
+      entry = { source: statement, text, prepared, offload: prepared.readonly && /^\s*(SELECT|WITH)\b/i.test(text) };
       this.prepared.set(statement.name, entry);
     }
+    return entry;
+  }
+
+  private call(statement: Statement<unknown>, fn: (s: BetterSqlite3.Statement) => unknown): unknown {
+    const entry = this.entryFor(statement);
     this.stats.statements++;
     try {
       return fn(entry.prepared);
@@ -242,6 +277,14 @@ class Sqlite implements SqliteEngine {
     this.stats.statements++;
     this.sqlite.exec(sql);
   }
+}
+
+interface Prepared {
+  source: Statement<unknown>;
+  text: string;
+  prepared: BetterSqlite3.Statement;
+  /** Read-only and a query: a reader thread may run it (outside transactions). */
+  offload: boolean;
 }
 
 /** Transactions most in one group commit. @default 32 */

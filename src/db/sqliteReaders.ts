@@ -1,0 +1,148 @@
+/**
+ * Read-only connections to the SQLite file, each on its own worker thread, so SQLite's own work for reads (about
+ * half of an uncached page's CPU: README "Performance") runs beside the event loop instead of on it. Node runs
+ * JavaScript on one core; with these, a SQLite server uses a second one. WAL lets readers and the writer proceed at
+ * once, and each read sees the last committed state, as a read on the main connection outside a transaction does.
+ *
+ * The main connection (src/db/sqlite.ts) keeps every write, every transaction and every PRAGMA; it sends here only
+ * statements that SQLite itself reports read-only and that begin with SELECT or WITH. A reader that fails (its thread
+ * dies) rejects what it held and leaves the pool: reads then run on the main connection again.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** One reader when there is a second core for it; none (every read on the event loop) on one core. */
+export const DEFAULT_SQLITE_READERS = availableParallelism() > 1 ? 1 : 0;
+
+type Method = 'all' | 'get';
+interface Waiting {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+type Reply = { id: number; value: unknown } | { id: number; error: { message: string; code?: string } };
+
+/**
+ * The reader thread, as source text: a worker started from a file would need the TypeScript loader under tsx and
+ * the compiled file under dist. It prepares each statement once (by name) and answers each request in order.
+ */
+const READER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+let db;
+try {
+  db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+} catch (err) {
+  // Thrown across threads, better-sqlite3's error class arrives as a bare object: send its words instead.
+  throw new Error('cannot open ' + workerData.file + ': ' + (err && (err.message || err.code)));
+}
+db.pragma('busy_timeout = 5000');
+const prepared = new Map();
+parentPort.on('message', (batch) => {
+  const replies = [];
+  for (const [id, method, name, sql, params] of batch) {
+    try {
+      let s = prepared.get(name);
+      if (s === undefined) prepared.set(name, (s = db.prepare(sql)));
+      replies.push({ id, value: method === 'all' ? s.all(...params) : s.get(...params) });
+    } catch (err) {
+      replies.push({ id, error: { message: String(err && err.message), code: err && err.code } });
+    }
+  }
+  parentPort.postMessage(JSON.stringify(replies));
+});
+`;
+
+export class SqliteReaders {
+  private readonly readers: Reader[] = [];
+
+  constructor(file: string, count: number) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    for (let i = 0; i < count; i++) this.readers.push(new Reader(file, driver, (r) => this.drop(r)));
+  }
+
+  /** False once every reader has failed (or none was asked for): the caller reads on its own connection. */
+  get available(): boolean {
+    return this.readers.length > 0;
+  }
+
+  /** Runs a read-only statement on the least busy reader. `params` are already bound (no booleans, no arrays). */
+  read(method: Method, name: string, sql: string, params: readonly unknown[]): Promise<unknown> {
+    let best = this.readers[0]!;
+    for (let i = 1; i < this.readers.length; i++) if (this.readers[i]!.waiting < best.waiting) best = this.readers[i]!;
+    return best.send(method, name, sql, params);
+  }
+
+  /** Stops every reader (their connections close with their threads); reads still waiting are rejected. */
+  async close(): Promise<void> {
+    const readers = this.readers.splice(0);
+    await Promise.all(readers.map((r) => r.stop()));
+  }
+
+  private drop(reader: Reader): void {
+    const i = this.readers.indexOf(reader);
+    if (i >= 0) this.readers.splice(i, 1);
+  }
+}
+
+class Reader {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Waiting>();
+  private nextId = 0;
+  /** Requests not yet sent: those of one turn of the event loop go in one message (DataLoader's batches of one
+   * level of a query are dispatched in the same turn). */
+  private batch: unknown[][] = [];
+
+  constructor(file: string, driver: string, private readonly onFailure: (reader: Reader) => void) {
+    this.worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, driver } });
+    // Held open only while it owes an answer: an idle reader never keeps a finished script alive.
+    this.worker.unref();
+    this.worker.on('message', (replies: string) => {
+      for (const reply of JSON.parse(replies) as Reply[]) this.settle(reply);
+    });
+    this.worker.on('error', (err) => this.fail(err instanceof Error ? err : new Error(`SQLite reader failed: ${JSON.stringify(err)}`)));
+    this.worker.on('exit', (code) => this.fail(new Error(`SQLite reader thread exited (code ${code})`)));
+  }
+
+  get waiting(): number {
+    return this.pending.size;
+  }
+
+  send(method: Method, name: string, sql: string, params: readonly unknown[]): Promise<unknown> {
+    const id = this.nextId++;
+    if (this.pending.size === 0) this.worker.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.batch.push([id, method, name, sql, params]) === 1) setImmediate(this.flush);
+    });
+  }
+
+  private readonly flush = () => {
+    const batch = this.batch;
+    this.batch = [];
+    this.worker.postMessage(batch);
+  };
+
+  async stop(): Promise<void> {
+    this.fail(new Error('the database is closing'));
+    await this.worker.terminate();
+  }
+
+  private settle(reply: Reply): void {
+    const waiting = this.pending.get(reply.id);
+    if (!waiting) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    else waiting.resolve(reply.value);
+  }
+
+  /** Rejects everything this reader owes and takes it out of the pool. */
+  private fail(err: unknown): void {
+    this.onFailure(this);
+    const owed = [...this.pending.values()];
+    this.pending.clear();
+    this.worker.unref();
+    for (const w of owed) w.reject(err);
+  }
+}
