@@ -49,6 +49,8 @@ parentPort.on('message', (batch) => {
       replies.push({ id, error: { message: String(err && err.message), code: err && err.code } });
     }
   }
+  // One JSON text: cheaper to pass and to read on the event loop than a structured clone of the rows. Every column
+  // here is an integer, a real or a text (no BLOB: a Buffer would not survive JSON).
   parentPort.postMessage(JSON.stringify(replies));
 });
 `;
