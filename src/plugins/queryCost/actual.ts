@@ -129,13 +129,12 @@ export function costPlan(
   const planField = (node: FieldNode, parent: GraphQLObjectType, sized: readonly string[]): FieldPlan | null => {
     const field = fieldDef(schema, parent, node.name.value);
     if (!field) return null; // __typename
-    fields++;
     const { weight, listSize, isList } = model.field(field);
     const named = getNamedType(field.type);
     const childSized = listSize?.sizedFields ?? [];
     const connection = childSized.length > 0;
     const args = model.hasArgumentCost(field) || connection ? getArgumentValues(field, node, variables) : undefined;
-    return {
+    const plan: FieldPlan = {
       key: node.alias?.value ?? node.name.value,
       weight,
       isList,
@@ -147,10 +146,23 @@ export function costPlan(
       isCount: field.name === COUNT_FIELD,
       children: node.selectionSet && isCompositeType(named) ? selectionsOf(node.selectionSet, named, childSized) : null,
     };
+    // A field that can only ever cost 0 (a scalar, or an object of weight 0 holding only such fields) is left out of
+    // the plan: most of a response's fields are scalars, and the walk then visits only what can cost something.
+    if (costsNothing(plan)) return null;
+    fields++;
+    return plan;
   };
 
   const plan = planFields(operation.selectionSet, root, [], []);
   return { root: plan, fields };
+}
+
+/** Whatever `data` holds under it, this field adds 0 to the cost and nothing to its connection's tally. */
+function costsNothing(plan: FieldPlan): boolean {
+  if (plan.weight !== 0 || plan.filters !== 0 || plan.sized || plan.isCount || plan.connection) return false;
+  const children = plan.children;
+  if (children === null) return true;
+  return 'fields' in children ? children.fields.length === 0 : children.possible.every((fields) => fields.length === 0);
 }
 
 /** The actual cost of `data` along a plan. */
