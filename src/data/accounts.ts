@@ -1,12 +1,13 @@
 /** All SQL about accounts: users by email, new users, and refresh-token families. */
 import { statement, type Queryable } from '../db/engine.js';
-import { refreshTokens, users, type RefreshTokenRow, type Role, type UserRow } from '../db/schema.js';
+import { refreshTokens, users, type RefreshTokenRow, type Role, type UserAccountRow, type UserRow } from '../db/schema.js';
+import { PRIVATE_USER_COLUMNS } from './catalog.js';
 import { selectList } from './sql.js';
 
-const USER_BY_EMAIL = statement<UserRow>('users.byEmail', `SELECT ${selectList(users)} FROM "users" WHERE "email" = ?`);
+const USER_BY_EMAIL = statement<UserAccountRow>('users.byEmail', `SELECT ${selectList(users)} FROM "users" WHERE "email" = ?`);
 const INSERT_USER = statement<UserRow>(
   'users.insert',
-  `INSERT INTO "users" ("name", "email", "password_hash", "role", "created_at") VALUES (?, ?, ?, ?, ?) RETURNING ${selectList(users)}`,
+  `INSERT INTO "users" ("name", "email", "password_hash", "role", "created_at") VALUES (?, ?, ?, ?, ?) RETURNING ${selectList(users, undefined, PRIVATE_USER_COLUMNS)}`,
 );
 const INSERT_REFRESH_TOKEN = statement(
   'refreshTokens.insert',
@@ -25,7 +26,7 @@ const REVOKE_FAMILY = statement(
   `UPDATE "refresh_tokens" SET "revoked_at" = ? WHERE "family_id" = ? AND "revoked_at" IS NULL`,
 );
 
-export function userByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
+export function userByEmail(db: Queryable, email: string): Promise<UserAccountRow | undefined> {
   return db.get(USER_BY_EMAIL, [email]);
 }
 

@@ -6,10 +6,14 @@
 import { getTableColumns, getTableName, type Table } from 'drizzle-orm';
 import { statement, type Dialect, type Statement } from '../db/engine.js';
 
-/** `"id", "seller_id" AS "sellerId", …` for every column of `table`, optionally qualified by `alias`. */
-export function selectList(table: Table, alias?: string): string {
+/**
+ * `"id", "seller_id" AS "sellerId", …` for every column of `table` but those keyed in `except`, optionally qualified
+ * by `alias`.
+ */
+export function selectList(table: Table, alias?: string, except: readonly string[] = []): string {
   const prefix = alias ? `${alias}.` : '';
   return Object.entries(getTableColumns(table))
+    .filter(([key]) => !except.includes(key))
     .map(([key, column]) => (column.name === key ? `${prefix}"${key}"` : `${prefix}"${column.name}" AS "${key}"`))
     .join(', ');
 }
@@ -42,12 +46,12 @@ export function byIds<Row>(
   name: string,
   table: Table,
   column: string,
-  options: { orderBy?: string; map?: (raw: Record<string, unknown>) => Row } = {},
+  options: { orderBy?: string; map?: (raw: Record<string, unknown>) => Row; except?: readonly string[] } = {},
 ): Statement<Row> {
   const order = options.orderBy ? ` ORDER BY ${options.orderBy}` : '';
   return statement<Row>(
     name,
-    perDialect((d) => `SELECT ${selectList(table)} FROM ${tableName(table)} WHERE ${idIn(column)[d]}${order}`),
+    perDialect((d) => `SELECT ${selectList(table, undefined, options.except)} FROM ${tableName(table)} WHERE ${idIn(column)[d]}${order}`),
     options.map,
   );
 }

@@ -233,7 +233,10 @@ export const refreshTokens = sqliteTable(
   ],
 );
 
-export type UserRow = typeof users.$inferSelect;
+/** A user with the password hash: what signing in reads, nothing else. */
+export type UserAccountRow = typeof users.$inferSelect;
+/** A user as the API reads one (loaders, resolvers, REST): never the password hash. */
+export type UserRow = Omit<UserAccountRow, 'passwordHash'>;
 export type RefreshTokenRow = typeof refreshTokens.$inferSelect;
 export type CategoryRow = typeof categories.$inferSelect;
 export type SellerRow = typeof sellers.$inferSelect;
