@@ -11,6 +11,16 @@ describe('Money is paise, INR, formatted the Indian way', () => {
     expect(money(paise)).toEqual({ amount: paise, currency: 'INR', formatted });
   });
 
+  it('formats the same amount the same way every time, however many amounts came between (the format memo)', () => {
+    const reference = new Intl.NumberFormat('en-IN', { style: 'currency', currency: 'INR', minimumFractionDigits: 2 });
+    for (let paise = 0; paise < 45_000; paise += 1) {
+      const once = money(paise * 37);
+      expect(once.formatted).toBe(reference.format((paise * 37) / 100));
+    }
+    expect(money(12999900).formatted).toBe('₹1,29,999.00');
+    expect(money(12999900)).not.toBe(money(12999900)); // a fresh object each time: callers may hold it
+  });
+
   it('discount is whole percent below MRP, rounded down, never negative', () => {
     expect(discountPercent(69900, 99900)).toBe(30);
     expect(discountPercent(99900, 99900)).toBe(0);
