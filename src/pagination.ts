@@ -90,23 +90,43 @@ export function toConnection<T>(
   totalCount: () => number | Promise<number>,
 ): Connection<T> {
   const nodes = rows.length > page.first ? rows.slice(0, page.first) : rows;
-  const cursorOf = (node: T) => encodeCursor(list, sort, keyOf(node));
-  let edges: Connection<T>['edges'] | undefined;
-  return {
-    get edges() {
-      return (edges ??= nodes.map((node) => ({ cursor: cursorOf(node), node })));
-    },
-    nodes,
-    pageInfo: {
-      hasNextPage: rows.length > page.first,
-      hasPreviousPage: page.after !== null,
-      get startCursor() {
-        return nodes.length > 0 ? cursorOf(nodes[0]!) : null;
-      },
-      get endCursor() {
-        return nodes.length > 0 ? cursorOf(nodes[nodes.length - 1]!) : null;
-      },
-    },
-    totalCount,
-  };
+  return new Page(nodes, rows.length > page.first, page.after !== null, (node) => encodeCursor(list, sort, keyOf(node)), totalCount);
+}
+
+/** A connection whose cursors are encoded on first read. A class: a listing builds one per parent, and accessors on
+ * a prototype cost less to create than on each object. */
+class Page<T> implements Connection<T> {
+  readonly pageInfo: PageInfo;
+  private edgeList: Connection<T>['edges'] | undefined;
+
+  constructor(
+    readonly nodes: T[],
+    hasNextPage: boolean,
+    hasPreviousPage: boolean,
+    private readonly cursorOf: (node: T) => string,
+    readonly totalCount: () => number | Promise<number>,
+  ) {
+    this.pageInfo = new PageEnds(nodes, hasNextPage, hasPreviousPage, cursorOf);
+  }
+
+  get edges(): Connection<T>['edges'] {
+    return (this.edgeList ??= this.nodes.map((node) => ({ cursor: this.cursorOf(node), node })));
+  }
+}
+
+class PageEnds<T> implements PageInfo {
+  constructor(
+    private readonly nodes: T[],
+    readonly hasNextPage: boolean,
+    readonly hasPreviousPage: boolean,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+
+  get startCursor(): string | null {
+    return this.nodes.length > 0 ? this.cursorOf(this.nodes[0]!) : null;
+  }
+
+  get endCursor(): string | null {
+    return this.nodes.length > 0 ? this.cursorOf(this.nodes[this.nodes.length - 1]!) : null;
+  }
 }
