@@ -64,6 +64,10 @@ async function startInstances(catalog: Catalog, label: string, count: number, da
       const values = await Promise.all(instances.map((s) => s.metric(name, labels)));
       return name.includes('_max_') ? Math.max(...values) : values.reduce((a, b) => a + b, 0);
     },
+    cpuMs() {
+      const each = instances.map((s) => s.cpuMs());
+      return each.some((ms) => ms === undefined) ? undefined : each.reduce((a, b) => a! + b!, 0);
+    },
     stop: async () => void (await Promise.all(instances.map((s) => s.stop()))),
   };
 }

@@ -49,6 +49,11 @@ export interface Measured {
   floor?: LoadResult;
   floorRatio?: number;
   sqlPerRequest: number;
+  /**
+   * The server process's CPU time (every thread) per request over the timed rounds, in µs: what it costs whatever
+   * else the shared cores do (requests per second move with that). Undefined where /proc cannot tell.
+   */
+  cpuPerRequestUs?: number;
   /** The recorded response's size and `X-Cache`. */
   bytes: number;
   xCache: string | null;
@@ -99,11 +104,15 @@ export async function measure(
   for (const side of sides) await load(spec(side.base, side.path, opts.warmup));
   const rounds: LoadResult[][] = sides.map(() => []);
   const statements = sides.map(() => 0);
+  const cpu = sides.map(() => 0 as number | undefined);
   const seconds = Math.max(1, Math.round(opts.duration / opts.rounds));
   for (let i = 0; i < opts.rounds; i++) {
     for (const [j, side] of sides.entries()) {
       const mark = side.server ? await side.server.metric('sql_statements_total') : 0;
+      const cpuMark = side.server?.cpuMs();
       rounds[j]!.push(await load(spec(side.base, side.path, seconds)));
+      const cpuNow = side.server?.cpuMs();
+      cpu[j] = cpu[j] === undefined || cpuMark === undefined || cpuNow === undefined ? undefined : cpu[j]! + cpuNow - cpuMark;
       if (side.server) statements[j]! += (await side.server.metric('sql_statements_total')) - mark;
     }
   }
@@ -121,6 +130,7 @@ export async function measure(
       ratio: measured.rps / top.rps,
       ...(framework && { floor: framework, floorRatio: measured.rps / framework.rps }),
       sqlPerRequest: statements[j]! / measured.requests,
+      ...(cpu[j] !== undefined && { cpuPerRequestUs: (cpu[j]! * 1000) / measured.requests }),
       bytes: Buffer.byteLength(recorded[j]!.body),
       xCache: recorded[j]!.xCache,
     };

@@ -9,7 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { freePort, stop, waitReady } from '../../tools/childServer.js';
 import type { HttpRequest } from '../measure.js';
-import { ROOT, readMetric, type Catalog, type RunningServer } from '../server.js';
+import { processCpuMs, ROOT, readMetric, type Catalog, type RunningServer } from '../server.js';
 
 export type PeerKind = 'apollo' | 'mercurius';
 
@@ -36,6 +36,7 @@ export async function startPeer(catalog: Catalog, kind: PeerKind, cache: boolean
     label: `${PEERS[kind]}${cache ? `, ${kind === 'apollo' ? "Apollo's response-cache plugin" : 'mercurius-cache'}` : ''}`,
     databaseUrl: file,
     metric: (name, labels) => readMetric(url, name, labels),
+    cpuMs: () => processCpuMs(child.pid),
     async stop() {
       await stop(child);
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });

@@ -10,6 +10,7 @@ import { PEERS, type PeerKind } from '../peers/index.js';
 /** Which server a scenario runs on: the project in one of its configurations, or a peer. */
 export type Setup =
   | 'optimized'
+  | 'oneConnection'
   | 'stockExecutor'
   | 'baseline'
   | 'tsx'
@@ -30,6 +31,10 @@ export interface SetupSpec {
 
 export const SETUPS: Record<Setup, SetupSpec> = {
   optimized: { label: 'this project (OPTIMIZATIONS=on, RESPONSE_CACHE=off)', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' } },
+  oneConnection: {
+    label: 'this project, SQLITE_READERS=0 (every statement on the event loop), RESPONSE_CACHE=off',
+    env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off', SQLITE_READERS: '0' },
+  },
   stockExecutor: {
     label: 'this project, EXECUTOR=graphql-js, RESPONSE_CACHE=off',
     env: { OPTIMIZATIONS: 'on', EXECUTOR: 'graphql-js', RESPONSE_CACHE: 'off' },
@@ -113,6 +118,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       rows: [
         { setup: 'optimized', key: 'product', name: 'Product page, uncached' },
         ...peers('product', 'uncached', 'Product page, uncached'),
+        { setup: 'oneConnection', key: 'product-one-connection', name: 'Product page, every statement on the event loop (no reader thread)' },
         { setup: 'tsx', key: 'product-tsx', name: 'Product page, TypeScript under tsx (not compiled)' },
         { setup: 'stockExecutor', key: 'product-stock', name: 'Product page, DataLoader but stock executor' },
         { setup: 'baseline', key: 'product-baseline', name: 'Product page, optimizations off' },
@@ -124,6 +130,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       rows: [
         { setup: 'optimized', key: 'category', name: 'Category listing (20 products, seller, reviews), uncached' },
         ...peers('category', 'uncached', 'Category listing, uncached'),
+        { setup: 'oneConnection', key: 'category-one-connection', name: 'Category listing, every statement on the event loop (no reader thread)' },
         { setup: 'stockExecutor', key: 'category-stock', name: 'Category listing, DataLoader but stock executor' },
         { setup: 'baseline', key: 'category-baseline', name: 'Category listing, optimizations off' },
       ],
