@@ -17,10 +17,15 @@ export const DEFAULT_SQLITE_READERS = availableParallelism() > 1 ? 1 : 0;
 
 type Method = 'all' | 'get';
 interface Waiting {
+  method: Method;
+  name: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
-type Reply = { id: number; value: unknown } | { id: number; error: { message: string; code?: string } };
+/** A row as an array of its columns' values; `columns` only the first time a reader runs the statement. */
+type Reply =
+  | { id: number; columns?: string[]; value: unknown[][] | unknown[] | undefined }
+  | { id: number; error: { message: string; code?: string } };
 
 /**
  * The reader thread, as source text: a worker started from a file would need the TypeScript loader under tsx and
@@ -43,17 +48,29 @@ parentPort.on('message', (batch) => {
   for (const [id, method, name, sql, params] of batch) {
     try {
       let s = prepared.get(name);
-      if (s === undefined) prepared.set(name, (s = db.prepare(sql)));
-      replies.push({ id, value: method === 'all' ? s.all(...params) : s.get(...params) });
+      let columns;
+      if (s === undefined) {
+        prepared.set(name, (s = db.prepare(sql).raw(true)));
+        columns = s.columns().map((c) => c.name); // sent once: the event loop keeps them by name
+      }
+      replies.push({ id, columns, value: method === 'all' ? s.all(...params) : s.get(...params) });
     } catch (err) {
       replies.push({ id, error: { message: String(err && err.message), code: err && err.code } });
     }
   }
-  // One JSON text: cheaper to pass and to read on the event loop than a structured clone of the rows. Every column
-  // here is an integer, a real or a text (no BLOB: a Buffer would not survive JSON).
+  // Rows as arrays of values in one JSON text: cheaper to pass and to read on the event loop than a structured clone
+  // of objects, and a third smaller than objects' JSON. Every column here is an integer, a real or a text (no BLOB: a
+  // Buffer would not survive JSON).
   parentPort.postMessage(JSON.stringify(replies));
 });
 `;
+
+/** A row as better-sqlite3 returns it on the main connection: an object keyed by column name. */
+function rowObject(columns: string[], values: unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+  return row;
+}
 
 export class SqliteReaders {
   private readonly readers: Reader[] = [];
@@ -90,6 +107,8 @@ export class SqliteReaders {
 class Reader {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Waiting>();
+  /** Each statement's column names, by its name, as this reader's thread sent them. */
+  private readonly columns = new Map<string, string[]>();
   private nextId = 0;
   /** Requests not yet sent: those of one turn of the event loop go in one message (DataLoader's batches of one
    * level of a query are dispatched in the same turn). */
@@ -114,7 +133,7 @@ class Reader {
     const id = this.nextId++;
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { method, name, resolve, reject });
       if (this.batch.push([id, method, name, sql, params]) === 1) setImmediate(this.flush);
     });
   }
@@ -135,8 +154,11 @@ class Reader {
     if (!waiting) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker.unref();
-    if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-    else waiting.resolve(reply.value);
+    if ('error' in reply) return waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
+    if (reply.columns) this.columns.set(waiting.name, reply.columns);
+    const columns = this.columns.get(waiting.name)!;
+    if (waiting.method === 'get') waiting.resolve(reply.value === undefined ? undefined : rowObject(columns, reply.value as unknown[]));
+    else waiting.resolve((reply.value as unknown[][]).map((row) => rowObject(columns, row)));
   }
 
   /** Rejects everything this reader owes and takes it out of the pool. */
