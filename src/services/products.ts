@@ -1,5 +1,6 @@
 /** Reading products: one by ID, the filtered and sorted catalog, and a product's reviews. */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { ALL_PRODUCTS, listTag } from '../cache/tags.js';
 import type { Context } from '../context.js';
 import * as data from '../data/products.js';
@@ -37,8 +38,7 @@ export async function listProducts(ctx: Context, args: ListProductsArgs): Promis
   const filter = toFilter(args.filter ?? {});
   const sort = args.sort ?? 'RELEVANCE';
   const order: data.ProductOrder = sort === 'RELEVANCE' ? (filter.words ? 'SEARCH_RANK' : 'POPULAR') : sort;
-  // A cursor belongs to one filtered list: the filter's hash is part of the list name it carries.
-  const list = `products:${createHash('sha1').update(JSON.stringify(filter)).digest('base64url').slice(0, 10)}`;
+  const list = listName(filter);
   const page = pageRequest(args, 20, list, order, 2);
   const rows = await data.findProducts(ctx.db, filter, order, page);
   ctx.cache.tag(ALL_PRODUCTS);
@@ -46,6 +46,20 @@ export async function listProducts(ctx: Context, args: ListProductsArgs): Promis
   return toConnection(rows, page, list, order, (p) => data.productSortKey(order, p), () =>
     data.countProducts(ctx.db, filter),
   );
+}
+
+/** List names by filter (as JSON): the same few filters come back request after request. */
+const listNames = new LRUCache<string, string>({ max: 10_000 });
+
+/** A cursor belongs to one filtered list: the filter's hash is part of the list name it carries. */
+function listName(filter: data.ProductFilter): string {
+  const key = JSON.stringify(filter);
+  let name = listNames.get(key);
+  if (name === undefined) {
+    name = `products:${createHash('sha1').update(key).digest('base64url').slice(0, 10)}`;
+    listNames.set(key, name);
+  }
+  return name;
 }
 
 function toFilter(input: ProductFilterInput): data.ProductFilter {
