@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
+import { processCpuMs } from './cpu.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -22,6 +23,8 @@ export interface Ceiling {
   url: string;
   /** Serve `response` at `path` from now on. */
   record(path: string, response: Recorded): Promise<void>;
+  /** CPU time its process has used so far, in ms (bench/cpu.ts). */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ export async function startCeiling(kind: 'node' | 'fastify' = 'node'): Promise<C
       const res = await fetch(`${url}${RECORD}?path=${encodeURIComponent(path)}`, { method: 'PUT', body: JSON.stringify(response) });
       if (!res.ok) throw new Error(`the ceiling refused ${path}: HTTP ${res.status}`);
     },
+    cpuMs: () => processCpuMs(child.pid),
     stop: () =>
       new Promise((done) => {
         if (child.exitCode !== null) return done();

@@ -49,6 +49,8 @@ export interface Measured {
   floor?: LoadResult;
   floorRatio?: number;
   sqlPerRequest: number;
+  /** The ceiling's CPU time per request over the same rounds, in µs (same source as `cpuPerRequestUs`). */
+  ceilingCpuPerRequestUs?: number;
   /**
    * The server process's CPU time (every thread) per request over the timed rounds, in µs: what it costs whatever
    * else the shared cores do (requests per second move with that). Undefined where /proc cannot tell.
@@ -96,9 +98,9 @@ export async function measure(
     duration,
   });
   const sides = [
-    ...servers.map((server) => ({ base: server.urls ?? server.url, path: r.path, server })),
-    { base: ceiling.url as string | string[], path: `/${key}`, server: undefined },
-    ...(floor ? [{ base: floor.url as string | string[], path: `/${key}`, server: undefined }] : []),
+    ...servers.map((server) => ({ base: server.urls ?? server.url, path: r.path, server, cpuMs: () => server.cpuMs() })),
+    { base: ceiling.url as string | string[], path: `/${key}`, server: undefined, cpuMs: () => ceiling.cpuMs() },
+    ...(floor ? [{ base: floor.url as string | string[], path: `/${key}`, server: undefined, cpuMs: () => floor.cpuMs() }] : []),
   ];
 
   for (const side of sides) await load(spec(side.base, side.path, opts.warmup));
@@ -109,15 +111,16 @@ export async function measure(
   for (let i = 0; i < opts.rounds; i++) {
     for (const [j, side] of sides.entries()) {
       const mark = side.server ? await side.server.metric('sql_statements_total') : 0;
-      const cpuMark = side.server?.cpuMs();
+      const cpuMark = side.cpuMs();
       rounds[j]!.push(await load(spec(side.base, side.path, seconds)));
-      const cpuNow = side.server?.cpuMs();
+      const cpuNow = side.cpuMs();
       cpu[j] = cpu[j] === undefined || cpuMark === undefined || cpuNow === undefined ? undefined : cpu[j]! + cpuNow - cpuMark;
       if (side.server) statements[j]! += (await side.server.metric('sql_statements_total')) - mark;
     }
   }
   const results = rounds.map(combine) as LoadResult[];
   const top = results[servers.length]!;
+  const ceilingCpu = cpu[servers.length];
   const framework = floor ? results[servers.length + 1] : undefined;
   return servers.map((_, j) => {
     const measured = results[j]!;
@@ -131,6 +134,7 @@ export async function measure(
       ...(framework && { floor: framework, floorRatio: measured.rps / framework.rps }),
       sqlPerRequest: statements[j]! / measured.requests,
       ...(cpu[j] !== undefined && { cpuPerRequestUs: (cpu[j]! * 1000) / measured.requests }),
+      ...(ceilingCpu !== undefined && { ceilingCpuPerRequestUs: (ceilingCpu * 1000) / top.requests }),
       bytes: Buffer.byteLength(recorded[j]!.body),
       xCache: recorded[j]!.xCache,
     };

@@ -98,7 +98,12 @@ export function peerTable(r: RunReport): string[] {
     `| server | ${present.map(([, name]) => name).join(' | ')} |`,
     `| --- | ${present.map(() => '---:').join(' | ')} |`,
     ...servers.map((s) => `| ${s.name} | ${present.map(([key]) => cell(key, s.suffix)).join(' | ')} |`),
-    `| node:http ceiling (same bytes) | ${present.map(([key]) => `${int(row(r, key)!.ceiling.rps)} req/s`).join(' | ')} |`,
+    `| node:http ceiling (same bytes) | ${present
+      .map(([key]) => {
+        const own = row(r, key)!;
+        return `${int(own.ceiling.rps)} req/s${own.ceilingCpuPerRequestUs === undefined ? '' : ` (${int(own.ceilingCpuPerRequestUs)} µs CPU a request)`}`;
+      })
+      .join(' | ')} |`,
   ];
 }
 
@@ -129,9 +134,13 @@ export function targets(r: RunReport): Target[] {
     if (!own) continue;
     const best = peersOf(r, key).sort((a, b) => b.server.rps - a.server.rps)[0];
     const ahead = !best || own.server.rps > best.server.rps;
+    const cpu =
+      own.cpuPerRequestUs !== undefined && own.ceilingCpuPerRequestUs !== undefined
+        ? `; CPU a hit ${int(own.cpuPerRequestUs)} µs, the ceiling's ${int(own.ceilingCpuPerRequestUs)} µs (${pct(own.ceilingCpuPerRequestUs / own.cpuPerRequestUs)})`
+        : '';
     out.push({
       target: `${what} ≥ 50% of the ceiling and ahead of every peer's cache`,
-      measured: `${pct(own.ratio)} of the ceiling${best ? `; ${(own.server.rps / best.server.rps).toFixed(2)}× ${peerName(best)} (${pct(best.ratio)})` : ''}`,
+      measured: `${pct(own.ratio)} of the ceiling${best ? `; ${(own.server.rps / best.server.rps).toFixed(2)}× ${peerName(best)} (${pct(best.ratio)})` : ''}${cpu}`,
       met: own.ratio >= 0.5 && ahead,
       margin: `${(own.ratio / 0.5).toFixed(2)}× the target`,
     });

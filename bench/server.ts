@@ -5,11 +5,12 @@
  * logs at `warn`, rate-limit buckets too large to run dry (the benchmark measures requests, not the limiter).
  */
 import { freePort, stop, waitReady } from '../tools/childServer.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { processCpuMs } from './cpu.js';
 import { queryColumn, queryValue } from '../src/db/adhoc.js';
 import { openDatabase } from '../src/db/index.js';
 import { seedDatabase } from '../seed/seed.js';
@@ -67,25 +68,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Clock ticks per second, the unit of /proc/<pid>/stat's times. */
-let ticksPerSecond: number | undefined;
-
-/**
- * CPU time (user + system, all threads) a process has used, in ms, from /proc: how much of the two shared cores a
- * server spends per request is robust to whatever else runs, where its requests per second are not.
- */
-export function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond; // utime, stime (fields 14 and 15)
-  } catch {
-    return undefined;
-  }
-}
 
 /** Every server of the run verifies the same tokens. */
 const SECRET = randomBytes(32).toString('base64url');

@@ -9,7 +9,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { freePort, stop, waitReady } from '../../tools/childServer.js';
 import type { HttpRequest } from '../measure.js';
-import { processCpuMs, ROOT, readMetric, type Catalog, type RunningServer } from '../server.js';
+import { processCpuMs } from '../cpu.js';
+import { ROOT, readMetric, type Catalog, type RunningServer } from '../server.js';
 
 export type PeerKind = 'apollo' | 'mercurius';
 
