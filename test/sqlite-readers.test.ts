@@ -73,6 +73,8 @@ describe('reads outside transactions run on a reader thread', () => {
   it('returns an error from SQLite as a rejection, and goes on serving', async () => {
     const tooBig = statement('r.tooBig', 'SELECT json_extract(?, \'$.a\') AS a'); // malformed JSON fails on the reader
     await expect(engine.get(tooBig, ['{not json'])).rejects.toThrow(/malformed JSON/);
+    // The same statement again: its first run failed, and its rows still arrive keyed by column.
+    expect(await engine.get(tooBig, ['{"a": 7}'])).toEqual({ a: 7 });
     expect(await engine.get(COUNT)).toEqual({ n: 5 });
   });
 });

@@ -22,7 +22,7 @@ interface Waiting {
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
-/** A row as an array of its columns' values; `columns` only the first time a reader runs the statement. */
+/** A row as an array of its columns' values; `columns` with the first answer a reader gives for the statement. */
 type Reply =
   | { id: number; columns?: string[]; value: unknown[][] | unknown[] | undefined }
   | { id: number; error: { message: string; code?: string } };
@@ -47,13 +47,15 @@ parentPort.on('message', (batch) => {
   const replies = [];
   for (const [id, method, name, sql, params] of batch) {
     try {
-      let s = prepared.get(name);
-      let columns;
-      if (s === undefined) {
-        prepared.set(name, (s = db.prepare(sql).raw(true)));
-        columns = s.columns().map((c) => c.name); // sent once: the event loop keeps them by name
+      let entry = prepared.get(name);
+      if (entry === undefined) {
+        const s = db.prepare(sql).raw(true);
+        prepared.set(name, (entry = { s, columns: s.columns().map((c) => c.name), sent: false }));
       }
-      replies.push({ id, columns, value: method === 'all' ? s.all(...params) : s.get(...params) });
+      const value = method === 'all' ? entry.s.all(...params) : entry.s.get(...params);
+      // The column names go with the first answer that has rows to key (not with a failure): the event loop keeps them.
+      replies.push({ id, columns: entry.sent ? undefined : entry.columns, value });
+      entry.sent = true;
     } catch (err) {
       replies.push({ id, error: { message: String(err && err.message), code: err && err.code } });
     }
