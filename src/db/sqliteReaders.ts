@@ -43,27 +43,28 @@ try {
 }
 db.pragma('busy_timeout = 5000');
 const prepared = new Map();
-parentPort.on('message', (batch) => {
-  const replies = [];
-  for (const [id, method, name, sql, params] of batch) {
-    try {
-      let entry = prepared.get(name);
-      if (entry === undefined) {
-        const s = db.prepare(sql).raw(true);
-        prepared.set(name, (entry = { s, columns: s.columns().map((c) => c.name), sent: false }));
-      }
-      const value = method === 'all' ? entry.s.all(...params) : entry.s.get(...params);
-      // The column names go with the first answer that has rows to key (not with a failure): the event loop keeps them.
-      replies.push({ id, columns: entry.sent ? undefined : entry.columns, value });
-      entry.sent = true;
-    } catch (err) {
-      replies.push({ id, error: { message: String(err && err.message), code: err && err.code } });
+// One request a message, one reply a message: a batch held until the end of a turn (and answered whole) kept the
+// event loop idle while the reader worked and the reader idle while the event loop did; and a reply above 100 KB is
+// deserialized straight into the old generation. Per statement, each side starts as soon as the other is done.
+parentPort.on('message', ([id, method, name, sql, params]) => {
+  let reply;
+  try {
+    let entry = prepared.get(name);
+    if (entry === undefined) {
+      const s = db.prepare(sql).raw(true);
+      prepared.set(name, (entry = { s, columns: s.columns().map((c) => c.name), sent: false }));
     }
+    const value = method === 'all' ? entry.s.all(...params) : entry.s.get(...params);
+    // The column names go with the first answer that has rows to key (not with a failure): the event loop keeps them.
+    reply = { id, columns: entry.sent ? undefined : entry.columns, value };
+    entry.sent = true;
+  } catch (err) {
+    reply = { id, error: { message: String(err && err.message), code: err && err.code } };
   }
-  // Rows as arrays of values in one JSON text: cheaper to pass and to read on the event loop than a structured clone
-  // of objects, and a third smaller than objects' JSON. Every column here is an integer, a real or a text (no BLOB: a
+  // Rows as arrays of values in JSON text: cheaper to pass and to read on the event loop than a structured clone of
+  // objects, and a third smaller than objects' JSON. Every column here is an integer, a real or a text (no BLOB: a
   // Buffer would not survive JSON).
-  parentPort.postMessage(JSON.stringify(replies));
+  parentPort.postMessage(JSON.stringify(reply));
 });
 `;
 
@@ -112,17 +113,12 @@ class Reader {
   /** Each statement's column names, by its name, as this reader's thread sent them. */
   private readonly columns = new Map<string, string[]>();
   private nextId = 0;
-  /** Requests not yet sent: those of one turn of the event loop go in one message (DataLoader's batches of one
-   * level of a query are dispatched in the same turn). */
-  private batch: unknown[][] = [];
 
   constructor(file: string, driver: string, private readonly onFailure: (reader: Reader) => void) {
     this.worker = new Worker(READER_SOURCE, { eval: true, workerData: { file, driver } });
     // Held open only while it owes an answer: an idle reader never keeps a finished script alive.
     this.worker.unref();
-    this.worker.on('message', (replies: string) => {
-      for (const reply of JSON.parse(replies) as Reply[]) this.settle(reply);
-    });
+    this.worker.on('message', (reply: string) => this.settle(JSON.parse(reply) as Reply));
     this.worker.on('error', (err) => this.fail(err instanceof Error ? err : new Error(`SQLite reader failed: ${JSON.stringify(err)}`)));
     this.worker.on('exit', (code) => this.fail(new Error(`SQLite reader thread exited (code ${code})`)));
   }
@@ -136,15 +132,9 @@ class Reader {
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { method, name, resolve, reject });
-      if (this.batch.push([id, method, name, sql, params]) === 1) setImmediate(this.flush);
+      this.worker.postMessage([id, method, name, sql, params]);
     });
   }
-
-  private readonly flush = () => {
-    const batch = this.batch;
-    this.batch = [];
-    this.worker.postMessage(batch);
-  };
 
   async stop(): Promise<void> {
     this.fail(new Error('the database is closing'));
