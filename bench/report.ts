@@ -317,6 +317,27 @@ export function markdown(r: RunReport): string {
       ),
     );
   }
+  const young = (['product', 'category'] as const)
+    .map((page) => ({ page, base: row(r, page), big: row(r, `${page}-young-64`), peer: row(r, `${page}-mercurius`) }))
+    .filter((x) => x.base && x.big);
+  if (young.length) {
+    const cpu = (h: HttpRow) => (h.cpuPerRequestUs === undefined ? '' : `, ${int(h.cpuPerRequestUs)} µs CPU`);
+    lines.push(
+      '',
+      '## A bigger young generation (an operator\'s option)',
+      '',
+      'The same uncached request on the default server and on one started with `NODE_OPTIONS=--max-semi-space-size=64`',
+      '(V8\'s young generation four times its default), side by side in the same rounds. Not the default: it holds more',
+      'memory under load (the fan-out\'s RSS per connection grows with it). Mercurius is the same run\'s row.',
+      '',
+      '| page | default | 64 MB semi-space | × default | × Mercurius |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      ...young.map(
+        ({ page, base, big, peer }) =>
+          `| ${page === 'product' ? 'Product page' : 'Category listing'} | ${int(base!.server.rps)} req/s${cpu(base!)} | ${int(big!.server.rps)} req/s${cpu(big!)} | ${(big!.server.rps / base!.server.rps).toFixed(2)}× | ${peer ? `${(big!.server.rps / peer.server.rps).toFixed(2)}×` : ''} |`,
+      ),
+    );
+  }
   const compiled = row(r, 'product');
   const tsx = row(r, 'product-tsx');
   if (compiled && tsx) {

@@ -1,10 +1,11 @@
 /**
- * The system under test, as `npm start` runs it in production: `node dist/src/main.js` (compiled by
+ * The system under test, as `npm start` runs it in production: `node <its flags> dist/src/main.js` (compiled by
  * tools/build.mjs, which `npm run bench` runs first) in a child process,
  * over its own copy of one seeded SQLite file (so a scenario that writes cannot disturb the next), on a free port,
  * logs at `warn`, rate-limit buckets too large to run dry (the benchmark measures requests, not the limiter).
  */
 import { freePort, stop, waitReady } from '../tools/childServer.js';
+import { startFlags } from '../tools/startCommand.js';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -90,7 +91,8 @@ export async function startServer(
   const file = databaseUrl ?? join(catalog.dir, `server-${++copies}.db`);
   if (!databaseUrl) copyFileSync(catalog.file, file);
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
+  // npm start's node flags (the young generation's size) for the server however it is run; a peer runs plain node.
+  const child = spawn(process.execPath, [...startFlags(), ...nodeArgs, ...entry], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

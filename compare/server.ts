@@ -6,6 +6,7 @@
  */
 import { freePort, stop, waitReady } from '../tools/childServer.js';
 import { execFileSync, spawn } from 'node:child_process';
+import { startFlags } from '../tools/startCommand.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,7 @@ export async function startServer(file: string, env: Record<string, string>): Pr
   const root = resolve(import.meta.dirname, '..');
   if (!built) execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: root });
   built = true;
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...startFlags(), 'dist/src/main.js'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { codesOf, startServer } from './helpers/server.js';
+import { startFlags } from '../tools/startCommand.js';
 
 describe('operational routes', () => {
   it('/health, /ready and /metrics answer', async () => {
@@ -88,7 +89,7 @@ describe('npm start on an empty database', () => {
     // What `npm start` runs: its prestart compiles to dist/, then node runs the JavaScript (schema and migrations
     // must resolve from there).
     execFileSync(process.execPath, ['tools/build.mjs', '--quiet']);
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
+    const child = spawn(process.execPath, [...startFlags(), 'dist/src/main.js'], {
       env: { ...process.env, NODE_ENV: 'development', DATABASE_URL: `file:${file}`, PORT: '0', HOST: '127.0.0.1', SEED_PRODUCTS: '300', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

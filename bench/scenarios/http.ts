@@ -11,6 +11,7 @@ import { PEERS, type PeerKind } from '../peers/index.js';
 export type Setup =
   | 'optimized'
   | 'oneConnection'
+  | 'youngGeneration'
   | 'stockExecutor'
   | 'baseline'
   | 'tsx'
@@ -34,6 +35,10 @@ export const SETUPS: Record<Setup, SetupSpec> = {
   oneConnection: {
     label: 'this project, SQLITE_READERS=0 (every statement on the event loop), RESPONSE_CACHE=off',
     env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off', SQLITE_READERS: '0' },
+  },
+  youngGeneration: {
+    label: 'this project, NODE_OPTIONS=--max-semi-space-size=64 (V8 young generation 4x the default), RESPONSE_CACHE=off',
+    env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off', NODE_OPTIONS: '--max-semi-space-size=64' },
   },
   stockExecutor: {
     label: 'this project, EXECUTOR=graphql-js, RESPONSE_CACHE=off',
@@ -119,6 +124,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
         { setup: 'optimized', key: 'product', name: 'Product page, uncached' },
         ...peers('product', 'uncached', 'Product page, uncached'),
         { setup: 'oneConnection', key: 'product-one-connection', name: 'Product page, every statement on the event loop (no reader thread)' },
+        { setup: 'youngGeneration', key: 'product-young-64', name: 'Product page, a 64 MB young generation (NODE_OPTIONS)' },
         { setup: 'tsx', key: 'product-tsx', name: 'Product page, TypeScript under tsx (not compiled)' },
         { setup: 'stockExecutor', key: 'product-stock', name: 'Product page, DataLoader but stock executor' },
         { setup: 'baseline', key: 'product-baseline', name: 'Product page, optimizations off' },
@@ -131,6 +137,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
         { setup: 'optimized', key: 'category', name: 'Category listing (20 products, seller, reviews), uncached' },
         ...peers('category', 'uncached', 'Category listing, uncached'),
         { setup: 'oneConnection', key: 'category-one-connection', name: 'Category listing, every statement on the event loop (no reader thread)' },
+        { setup: 'youngGeneration', key: 'category-young-64', name: 'Category listing, a 64 MB young generation (NODE_OPTIONS)' },
         { setup: 'stockExecutor', key: 'category-stock', name: 'Category listing, DataLoader but stock executor' },
         { setup: 'baseline', key: 'category-baseline', name: 'Category listing, optimizations off' },
       ],

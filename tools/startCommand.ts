@@ -1,0 +1,16 @@
+/**
+ * What `npm start` runs, read from package.json's `start` script, so the benchmarks, the comparison and the start
+ * test run the server exactly as a user does: `node <flags> dist/src/main.js`.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** The node flags of `npm start` (everything between `node` and the entry point), e.g. the young generation size. */
+export function startFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = scripts.start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words.at(-1) !== 'dist/src/main.js') throw new Error(`npm start is not "node [flags] dist/src/main.js": ${scripts.start}`);
+  return words.slice(1, -1);
+}
