@@ -7,8 +7,8 @@
  * `mercurius`). For deciding one change with evidence; nothing here is asserted.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { threadsCpuMs } from './cpu.js';
 import { load } from './measure.js';
 import { PEERS, startPeer, type PeerKind } from './peers/index.js';
 import { httpScenarios } from './scenarios/http.js';
@@ -24,33 +24,13 @@ const { values, positionals } = parseArgs({
   },
 });
 
-/** CPU time (ms) of each thread of a process, by thread id, with its name (`node` for V8's and libuv's helpers). */
-function threadsCpuMs(pid: number): Map<string, number> {
-  const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  const out = new Map<string, number>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    out.set(tid, ((Number(f[11]) + Number(f[12])) * 1000) / ticks);
-  }
-  return out;
-}
-
-/** The pid listening on a server's port (the child that `startServer` spawned). */
-function pidOf(server: RunningServer): number {
-  const port = new URL(server.url).port;
-  const out = execFileSync('sh', ['-c', `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2`], { encoding: 'utf8' });
-  return Number(out.trim());
-}
-
 interface Side {
   label: string;
   server: RunningServer;
-  pid: number;
   requests: number;
   ms: number;
   /** CPU ms by thread id over the timed rounds. */
-  cpu: Map<string, number>;
+  cpu: Map<number, number>;
 }
 
 execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
@@ -68,7 +48,7 @@ try {
     );
     const server =
       bar < 0 && label in PEERS ? await startPeer(catalog, label as PeerKind, false) : await startServer(catalog, label, { RESPONSE_CACHE: 'off', ...env });
-    sides.push({ label, server, pid: pidOf(server), requests: 0, ms: 0, cpu: new Map() });
+    sides.push({ label, server, requests: 0, ms: 0, cpu: new Map() });
   }
   const scenario = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === values.page);
   if (!scenario) throw new Error(`no page "${values.page}"`);
@@ -81,9 +61,9 @@ try {
   }
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const side of round % 2 ? [...sides].reverse() : sides) {
-      const before = threadsCpuMs(side.pid);
+      const before = threadsCpuMs(side.server.pid);
       const result = await run(side, Number(values.seconds));
-      for (const [tid, ms] of threadsCpuMs(side.pid)) side.cpu.set(tid, (side.cpu.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
+      for (const [tid, ms] of threadsCpuMs(side.server.pid)) side.cpu.set(tid, (side.cpu.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
       side.requests += result.requests;
       side.ms += result.seconds * 1000;
     }
@@ -92,8 +72,8 @@ try {
   const rps = (s: Side) => (s.requests / s.ms) * 1000;
   for (const side of sides) {
     const us = (ms: number) => Math.round((ms * 1000) / side.requests);
-    const main = side.cpu.get(String(side.pid)) ?? 0;
-    const others = [...side.cpu].filter(([tid]) => tid !== String(side.pid)).map(([, ms]) => ms).sort((a, b) => b - a);
+    const main = side.cpu.get(side.server.pid!) ?? 0;
+    const others = [...side.cpu].filter(([tid]) => tid !== side.server.pid).map(([, ms]) => ms).sort((a, b) => b - a);
     const total = [...side.cpu.values()].reduce((a, b) => a + b, 0);
     console.log(
       `${side.label.padEnd(20)} ${Math.round(rps(side)).toString().padStart(6)} req/s  ${(rps(side) / rps(first)).toFixed(2)}×  ` +

@@ -298,8 +298,9 @@ export function markdown(r: RunReport): string {
   const readers = (['product', 'category'] as const)
     .map((page) => ({ page, on: row(r, page), off: row(r, `${page}-one-connection`) }))
     .filter((x) => x.on && x.off);
+  const cpu = (h: HttpRow) => (h.cpuPerRequestUs === undefined ? '' : `, ${int(h.cpuPerRequestUs)} µs CPU`);
+  const pageName = (page: 'product' | 'category') => (page === 'product' ? 'Product page' : 'Category listing');
   if (readers.length) {
-    const cpu = (h: HttpRow) => (h.cpuPerRequestUs === undefined ? '' : `, ${int(h.cpuPerRequestUs)} µs CPU`);
     lines.push(
       '',
       '## Reads on a reader thread',
@@ -313,7 +314,7 @@ export function markdown(r: RunReport): string {
       '| --- | ---: | ---: | ---: |',
       ...readers.map(
         ({ page, on, off }) =>
-          `| ${page === 'product' ? 'Product page' : 'Category listing'} | ${int(on!.server.rps)} req/s${cpu(on!)} | ${int(off!.server.rps)} req/s${cpu(off!)} | ${(on!.server.rps / off!.server.rps).toFixed(2)}× |`,
+          `| ${pageName(page)} | ${int(on!.server.rps)} req/s${cpu(on!)} | ${int(off!.server.rps)} req/s${cpu(off!)} | ${(on!.server.rps / off!.server.rps).toFixed(2)}× |`,
       ),
     );
   }
@@ -321,7 +322,6 @@ export function markdown(r: RunReport): string {
     .map((page) => ({ page, base: row(r, page), big: row(r, `${page}-young-64`), peer: row(r, `${page}-mercurius`) }))
     .filter((x) => x.base && x.big);
   if (young.length) {
-    const cpu = (h: HttpRow) => (h.cpuPerRequestUs === undefined ? '' : `, ${int(h.cpuPerRequestUs)} µs CPU`);
     lines.push(
       '',
       '## A bigger young generation (an operator\'s option)',
@@ -334,7 +334,7 @@ export function markdown(r: RunReport): string {
       '| --- | ---: | ---: | ---: | ---: |',
       ...young.map(
         ({ page, base, big, peer }) =>
-          `| ${page === 'product' ? 'Product page' : 'Category listing'} | ${int(base!.server.rps)} req/s${cpu(base!)} | ${int(big!.server.rps)} req/s${cpu(big!)} | ${(big!.server.rps / base!.server.rps).toFixed(2)}× | ${peer ? `${(big!.server.rps / peer.server.rps).toFixed(2)}×` : ''} |`,
+          `| ${pageName(page)} | ${int(base!.server.rps)} req/s${cpu(base!)} | ${int(big!.server.rps)} req/s${cpu(big!)} | ${(big!.server.rps / base!.server.rps).toFixed(2)}× | ${peer ? `${(big!.server.rps / peer.server.rps).toFixed(2)}×` : ''} |`,
       ),
     );
   }

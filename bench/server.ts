@@ -66,6 +66,8 @@ export interface RunningServer {
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** CPU time its process has used so far (every thread), in ms; undefined where /proc cannot tell (not Linux). */
   cpuMs(): number | undefined;
+  /** Its process id (one process; undefined for several instances): `threadsCpuMs` in bench/cpu.ts reads it. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startServer(
   const file = databaseUrl ?? join(catalog.dir, `server-${++copies}.db`);
   if (!databaseUrl) copyFileSync(catalog.file, file);
   const port = await freePort();
-  // npm start's node flags (the young generation's size) for the server however it is run; a peer runs plain node.
+  // npm start's node flags, if its script gains any, for the server however it is run; a peer runs plain node.
   const child = spawn(process.execPath, [...startFlags(), ...nodeArgs, ...entry], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -119,6 +121,7 @@ export async function startServer(
     databaseUrl: file,
     metric: (name, labels) => readMetric(url, name, labels),
     cpuMs: () => processCpuMs(child.pid),
+    pid: child.pid,
     async stop() {
       await stop(child);
       if (!databaseUrl) for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });

@@ -38,6 +38,7 @@ export async function startPeer(catalog: Catalog, kind: PeerKind, cache: boolean
     databaseUrl: file,
     metric: (name, labels) => readMetric(url, name, labels),
     cpuMs: () => processCpuMs(child.pid),
+    pid: child.pid,
     async stop() {
       await stop(child);
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
