@@ -23,7 +23,7 @@ const files = (dir) =>
   });
 
 const started = performance.now();
-// Built beside dist/ and swapped in at the end, so a server already running from dist/ never sees half a build.
+// Built beside dist/ and swapped in at the end (below), so a server already running from dist/ never sees half a build.
 const TMP = join(ROOT, `.dist-${process.pid}`);
 const all = CODE.flatMap((dir) => files(join(ROOT, dir)));
 const code = all.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
@@ -39,8 +39,22 @@ await build({
 });
 for (const file of all.filter((f) => !f.endsWith('.ts'))) cpSync(file, join(TMP, relative(ROOT, file)));
 for (const dir of ASSETS) cpSync(join(ROOT, dir), join(TMP, dir), { recursive: true });
-rmSync(OUT, { recursive: true, force: true });
-renameSync(TMP, OUT);
+// Two renames, then the delete: dist/ is missing only between two syscalls, never while the old tree is deleted file
+// by file (a server another build just started would fail to import then). Two builds at once (the test projects
+// run in parallel) made the same files from the same sources: when the other one's is already in place, keep it.
+const OLD = join(ROOT, `.dist-old-${process.pid}`);
+try {
+  renameSync(OUT, OLD);
+} catch (err) {
+  if (err.code !== 'ENOENT') throw err;
+}
+try {
+  renameSync(TMP, OUT);
+} catch (err) {
+  if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  rmSync(TMP, { recursive: true, force: true });
+}
+rmSync(OLD, { recursive: true, force: true });
 if (!process.argv.includes('--quiet')) {
   process.stderr.write(`compiled ${code.length} modules to dist/ in ${Math.round(performance.now() - started)} ms\n`);
 }
