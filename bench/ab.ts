@@ -46,8 +46,12 @@ try {
         .filter(Boolean)
         .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
     );
+    // NODE_FLAGS (space-separated) go on node's command line: some V8 flags are refused in NODE_OPTIONS.
+    const { NODE_FLAGS: flags = '', ...rest } = env;
     const server =
-      bar < 0 && label in PEERS ? await startPeer(catalog, label as PeerKind, false) : await startServer(catalog, label, { RESPONSE_CACHE: 'off', ...env });
+      bar < 0 && label in PEERS
+        ? await startPeer(catalog, label as PeerKind, false)
+        : await startServer(catalog, label, { RESPONSE_CACHE: 'off', ...rest }, flags.split(' ').filter(Boolean));
     sides.push({ label, server, requests: 0, ms: 0, cpu: new Map() });
   }
   const scenario = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === values.page);

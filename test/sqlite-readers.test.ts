@@ -1,8 +1,8 @@
 /**
  * Reads on reader threads (src/db/sqliteReaders.ts): the reads a SQLite engine is asked for outside transactions
  * run on read-only connections on worker threads, with the same rows, the same counting and the same turns as on
- * the main connection; writes, PRAGMAs and transactions stay on the main connection; a reader that fails hands
- * reads back to the main connection.
+ * the main connection; writes, PRAGMAs and transactions stay on the main connection; reads cheaper than the trip
+ * stay there too, until they are not; a reader that fails hands reads back to the main connection.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bazaar-readers-'));
-  engine = openSqlite(join(dir, 'readers.db'), { readers: 1 });
+  engine = openSqlite(join(dir, 'readers.db'), { readers: 1, offloadFromUs: 0 }); // every read worth a reader
 });
 
 afterAll(async () => {
@@ -76,6 +76,31 @@ describe('reads outside transactions run on a reader thread', () => {
     // The same statement again: its first run failed, and its rows still arrive keyed by column.
     expect(await engine.get(tooBig, ['{"a": 7}'])).toEqual({ a: 7 });
     expect(await engine.get(COUNT)).toEqual({ n: 5 });
+  });
+});
+
+describe('a read goes to a reader only when its SQLite time is worth the trip', () => {
+  // Cheap with 1, a few hundred milliseconds with 3,000,000: the same statement, timed as it runs.
+  const SERIES = statement<{ n: number }>(
+    'r.series',
+    'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT count(*) AS n FROM c',
+  );
+
+  it('runs a statement on a reader until it is timed, on the main connection while it is cheap, and back on a reader once it is not', async () => {
+    const adaptive = openSqlite(join(dir, 'adaptive.db'), { readers: 1, offloadFromUs: 20_000 });
+    try {
+      const onReader = async (rows: number) => {
+        const before = adaptive.stats.onReaders;
+        expect(await adaptive.get(SERIES, [rows])).toEqual({ n: rows });
+        return adaptive.stats.onReaders - before;
+      };
+      expect(await onReader(1)).toBe(1); // never timed: the reader takes it (and times it: microseconds)
+      expect(await onReader(1)).toBe(0); // cheap: the main connection
+      expect(await onReader(3_000_000)).toBe(0); // still cheap on average when it starts; timed here at ~0.3 s
+      expect(await onReader(1)).toBe(1); // the average is now far over 20 ms: back to the reader
+    } finally {
+      await adaptive.close();
+    }
   });
 });
 

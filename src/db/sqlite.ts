@@ -9,7 +9,8 @@
  * Transactions queued behind each other commit together (group commit, see `turnFor`).
  *
  * Reads outside transactions go, once it is their turn, to read-only connections on worker threads
- * (src/db/sqliteReaders.ts) when there are any, so SQLite's work for them runs beside the event loop.
+ * (src/db/sqliteReaders.ts) when there are any and the read costs SQLite more than the trip costs the event loop,
+ * so SQLite's work for them runs beside the event loop.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -37,6 +38,12 @@ export interface SqliteOptions {
    * @default 1 on a machine with two cores or more, else 0
    */
   readers?: number;
+  /**
+   * Reads whose SQLite time averages less than this run on the main connection even with readers (they cost the
+   * event loop more on a reader than here).
+   * @default 60 µs (src/db/sqliteReaders.ts)
+   */
+  offloadFromUs?: number;
 }
 
 export interface SqliteEngine extends Engine {
@@ -60,7 +67,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteEng
   // Gather planner statistics where they are missing or stale (cheap; SQLite's recommended practice at open).
   sqlite.pragma('optimize=0x10002');
   const readers = options.readers ?? DEFAULT_SQLITE_READERS;
-  return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000, readers > 0 ? new SqliteReaders(file, readers) : null);
+  return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000, readers > 0 ? new SqliteReaders(file, readers, options.offloadFromUs) : null);
 }
 
 class Sqlite implements SqliteEngine {
@@ -88,6 +95,7 @@ class Sqlite implements SqliteEngine {
     if (this.pending > 0 || this.group) await this.turn();
     const entry = this.readers?.available ? this.entryFor(statement) : undefined;
     if (!entry?.offload) return this.allNow(statement, params);
+    if (!this.readers!.worthOffloading(statement.name)) return this.timedNow(statement.name, () => this.allNow(statement, params));
     this.stats.statements++;
     this.stats.onReaders++;
     const rows = (await this.readers!.read('all', statement.name, entry.text, bind(params))) as Record<string, unknown>[];
@@ -98,6 +106,7 @@ class Sqlite implements SqliteEngine {
     if (this.pending > 0 || this.group) await this.turn();
     const entry = this.readers?.available ? this.entryFor(statement) : undefined;
     if (!entry?.offload) return this.getNow(statement, params);
+    if (!this.readers!.worthOffloading(statement.name)) return this.timedNow(statement.name, () => this.getNow(statement, params));
     this.stats.statements++;
     this.stats.onReaders++;
     const row = (await this.readers!.read('get', statement.name, entry.text, bind(params))) as Record<string, unknown> | undefined;
@@ -209,6 +218,14 @@ class Sqlite implements SqliteEngine {
   /** Waits until no transaction is open or queued, and the last group has committed. */
   private async turn(): Promise<void> {
     while (this.pending > 0 || this.group) await this.waitFor(this.pending > 0 ? this.tail : this.group!.done);
+  }
+
+  /** A read the readers could take, run here (it is cheap), timed so that it moves to a reader once it is not. */
+  private timedNow<T>(name: string, read: () => T): T {
+    const started = performance.now();
+    const result = read();
+    this.readers!.timed(name, Math.round((performance.now() - started) * 1000));
+    return result;
   }
 
   allNow<Row>(statement: Statement<Row>, params: readonly Param[]): Row[] {
