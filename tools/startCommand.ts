@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** The node flags of `npm start` (everything between `node` and the entry point); none today. */
+/** The node flags of `npm start` (everything between `node` and the entry point): `--v8-pool-size=0` today. */
 export function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   const words = scripts.start.trim().split(/\s+/);
