@@ -1,4 +1,5 @@
 /** The run's results as JSON (the types), markdown (tables and targets) and an SVG bar chart drawn by hand. */
+import { startCommand } from '../tools/startCommand.js';
 import type { LoadOptions, Measured } from './measure.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { FlashSaleResult } from './scenarios/flashSale.js';
@@ -240,7 +241,7 @@ export function markdown(r: RunReport): string {
     '',
     `\`${r.command}\`, ${r.date.slice(0, 16).replace('T', ' ')} UTC, ${r.totalSeconds.toFixed(0)} s. Machine: ${r.machine.cpu}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}`,
     `(one-minute load average ${r.machine.loadAverageAtStart.toFixed(2)} at the start, ${r.machine.loadAverageAtEnd.toFixed(2)} at the end: the machine is shared). Catalog: ${int(r.catalog.products)} products`,
-    `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s${r.catalog.postgresSeedSeconds !== undefined ? `; ${r.catalog.postgresSeedSeconds.toFixed(1)} s into PostgreSQL` : ''}), each server over its own copy. Server: \`node dist/src/main.js\` (compiled, as \`npm start\` runs it), NODE_ENV=production,`,
+    `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s${r.catalog.postgresSeedSeconds !== undefined ? `; ${r.catalog.postgresSeedSeconds.toFixed(1)} s into PostgreSQL` : ''}), each server over its own copy. Server: \`${startCommand()}\` (compiled, as \`npm start\` runs it), NODE_ENV=production,`,
     'LOG_LEVEL=warn, rate-limit buckets of 10⁹ points (the load generator is one client). Load: autocannon in a child process,',
     `${r.load.connections} connections, no compression asked for; each side warmed up ${r.load.warmup} s, then ${r.load.duration} s measured in ${r.load.rounds}`,
     'rounds, server and ceiling taking turns (requests per second over all rounds; latency percentiles are the median',

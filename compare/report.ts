@@ -1,5 +1,6 @@
 /** The results as a terminal table and as a markdown report. */
 import { cpus } from 'node:os';
+import { startCommand } from '../tools/startCommand.js';
 import type { Tally } from './http.js';
 import type { Row, ScreenResult } from './measure.js';
 
@@ -106,7 +107,7 @@ const METHOD = [
     'counted.',
   '- **p50 / p95.** Wall time of a whole screen load with the gzip client, nearest-rank percentiles. The ways take ' +
     'turns in each iteration, so machine noise falls on all alike.',
-  '- **Servers.** `node dist/src/main.js` (compiled, as `npm start` runs it) in production mode (`NODE_ENV=production`, logs off), on a freshly ' +
+  '- **Servers.** `' + startCommand() + '` (compiled, as `npm start` runs it) in production mode (`NODE_ENV=production`, logs off), on a freshly ' +
     'seeded SQLite file. REST and the plain GraphQL ways use a server with `RESPONSE_CACHE=off`, so repeated loads ' +
     'measure the work and not a cache; the persisted way uses a second server on the same file with the cache on. ' +
     'Rate-limit buckets are set too large to run dry.',

@@ -52,7 +52,7 @@ export interface RunningServer {
 
 let built = false;
 
-/** Compiles (once) and starts `node dist/src/main.js` (what `npm start` runs); waits until `/ready` answers 200. */
+/** Compiles (once) and starts `node <npm start's flags> dist/src/main.js` (what `npm start` runs); waits until `/ready` answers 200. */
 export async function startServer(file: string, env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const root = resolve(import.meta.dirname, '..');

@@ -87,7 +87,8 @@ describe('a read goes to a reader only when its SQLite time is worth the trip', 
   );
 
   it('runs a statement on a reader until it is timed, on the main connection while it is cheap, and back on a reader once it is not', async () => {
-    const adaptive = openSqlite(join(dir, 'adaptive.db'), { readers: 1, offloadFromUs: 20_000 });
+    // 5 ms: far above one row's microseconds, far below an eighth of 3,000,000 rows (~0.3-0.5 s here).
+    const adaptive = openSqlite(join(dir, 'adaptive.db'), { readers: 1, offloadFromUs: 5_000 });
     try {
       const onReader = async (rows: number) => {
         const before = adaptive.stats.onReaders;
@@ -97,7 +98,7 @@ describe('a read goes to a reader only when its SQLite time is worth the trip', 
       expect(await onReader(1)).toBe(1); // never timed: the reader takes it (and times it: microseconds)
       expect(await onReader(1)).toBe(0); // cheap: the main connection
       expect(await onReader(3_000_000)).toBe(0); // still cheap on average when it starts; timed here at ~0.3 s
-      expect(await onReader(1)).toBe(1); // the average is now far over 20 ms: back to the reader
+      expect(await onReader(1)).toBe(1); // the average is now far over 5 ms: back to the reader
     } finally {
       await adaptive.close();
     }

@@ -7,6 +7,11 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
+/** `npm start`'s command as it runs the server: `node <flags> dist/src/main.js` (for the reports' prose). */
+export function startCommand(): string {
+  return ['node', ...startFlags(), 'dist/src/main.js'].join(' ');
+}
+
 /** The node flags of `npm start` (everything between `node` and the entry point): `--v8-pool-size=0` today. */
 export function startFlags(): string[] {
   const { scripts } = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
