@@ -21,6 +21,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { Engine, Param, Queryable, SqlStats, Statement } from './engine.js';
 import { UniqueViolation } from './errors.js';
 import { DEFAULT_SQLITE_READERS, SqliteReaders } from './sqliteReaders.js';
+import { rowMaker, type RowMaker } from './sqliteRows.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -229,19 +230,29 @@ class Sqlite implements SqliteEngine {
   }
 
   allNow<Row>(statement: Statement<Row>, params: readonly Param[]): Row[] {
-    const rows = this.call(statement, (s) => s.all(...bind(params))) as Record<string, unknown>[];
+    const entry = this.entryFor(statement);
+    const values = this.call(entry, (s) => s.all(...bind(params)));
+    if (!entry.row) return values as Row[];
+    const rows: unknown[] = new Array((values as unknown[]).length);
+    const { row } = entry;
     const map = statement.map;
-    return (map ? rows.map(map) : rows) as Row[];
+    for (let i = 0; i < rows.length; i++) {
+      const r = row((values as unknown[][])[i]!);
+      rows[i] = map ? map(r) : r;
+    }
+    return rows as Row[];
   }
 
   getNow<Row>(statement: Statement<Row>, params: readonly Param[]): Row | undefined {
-    const row = this.call(statement, (s) => s.get(...bind(params))) as Record<string, unknown> | undefined;
-    if (row === undefined) return undefined;
+    const entry = this.entryFor(statement);
+    const values = this.call(entry, (s) => s.get(...bind(params))) as unknown[] | undefined;
+    if (values === undefined || !entry.row) return values as Row | undefined;
+    const row = entry.row(values);
     return (statement.map ? statement.map(row) : row) as Row;
   }
 
   runNow(statement: Statement<unknown>, params: readonly Param[]): number {
-    return (this.call(statement, (s) => s.run(...bind(params))) as BetterSqlite3.RunResult).changes;
+    return (this.call(this.entryFor(statement), (s) => s.run(...bind(params))) as BetterSqlite3.RunResult).changes;
   }
 
   /** The statement prepared on the main connection (once per name), and whether a reader may run it. */
@@ -251,15 +262,16 @@ class Sqlite implements SqliteEngine {
       const text = sqliteText(statement);
       if (entry && text !== entry.text) throw new Error(`two different statements are named "${statement.name}"`);
       const prepared = entry?.prepared ?? this.sqlite.prepare(text);
+      // Rows come as arrays and become objects in JavaScript (src/db/sqliteRows.ts).
+      const row = entry?.row ?? (prepared.reader ? rowMaker(prepared.raw(true).columns().map((c) => c.name)) : undefined);
       // A PRAGMA reads the connection's own settings; anything that writes needs the main connection.
-      entry = { source: statement, text, prepared, offload: prepared.readonly && /^\s*(SELECT|WITH)\b/i.test(text) };
+      entry = { source: statement, text, prepared, row, offload: prepared.readonly && /^\s*(SELECT|WITH)\b/i.test(text) };
       this.prepared.set(statement.name, entry);
     }
     return entry;
   }
 
-  private call(statement: Statement<unknown>, fn: (s: BetterSqlite3.Statement) => unknown): unknown {
-    const entry = this.entryFor(statement);
+  private call(entry: Prepared, fn: (s: BetterSqlite3.Statement) => unknown): unknown {
     this.stats.statements++;
     try {
       return fn(entry.prepared);
@@ -300,6 +312,8 @@ interface Prepared {
   source: Statement<unknown>;
   text: string;
   prepared: BetterSqlite3.Statement;
+  /** For a statement that returns rows (in raw mode: arrays), what makes each an object keyed by column name. */
+  row?: RowMaker;
   /** Read-only and a query: a reader thread may run it (outside transactions). */
   offload: boolean;
 }

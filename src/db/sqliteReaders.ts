@@ -13,6 +13,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { rowMaker, type RowMaker } from './sqliteRows.js';
 
 /** One reader when there is a second core for it; none (every read on the event loop) on one core. */
 export const DEFAULT_SQLITE_READERS = availableParallelism() > 1 ? 1 : 0;
@@ -73,13 +74,6 @@ parentPort.on('message', ([id, method, name, sql, params]) => {
   parentPort.postMessage(JSON.stringify(reply));
 });
 `;
-
-/** A row as better-sqlite3 returns it on the main connection: an object keyed by column name. */
-function rowObject(columns: string[], values: unknown[]): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
-  return row;
-}
 
 /**
  * A statement whose SQLite work takes less than this (a moving average, in µs) runs on the event loop: handing it to
@@ -144,8 +138,8 @@ export class SqliteReaders {
 class Reader {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Waiting>();
-  /** Each statement's column names, by its name, as this reader's thread sent them. */
-  private readonly columns = new Map<string, string[]>();
+  /** What makes each statement's rows objects (src/db/sqliteRows.ts), by its name, from the columns the thread sent. */
+  private readonly columns = new Map<string, RowMaker>();
   private nextId = 0;
 
   constructor(
@@ -187,11 +181,11 @@ class Reader {
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.worker.unref();
     if ('error' in reply) return waiting.reject(Object.assign(new Error(reply.error.message), { code: reply.error.code }));
-    if (reply.columns) this.columns.set(waiting.name, reply.columns);
+    if (reply.columns) this.columns.set(waiting.name, rowMaker(reply.columns));
     this.onTimed(waiting.name, reply.us);
-    const columns = this.columns.get(waiting.name)!;
-    if (waiting.method === 'get') waiting.resolve(reply.value === undefined ? undefined : rowObject(columns, reply.value as unknown[]));
-    else waiting.resolve((reply.value as unknown[][]).map((row) => rowObject(columns, row)));
+    const row = this.columns.get(waiting.name)!;
+    if (waiting.method === 'get') waiting.resolve(reply.value === undefined ? undefined : row(reply.value as unknown[]));
+    else waiting.resolve((reply.value as unknown[][]).map(row));
   }
 
   /** Rejects everything this reader owes and takes it out of the pool. */
