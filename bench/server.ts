@@ -6,7 +6,7 @@
  */
 import { freePort, stop, waitReady } from '../tools/childServer.js';
 import { startFlags } from '../tools/startCommand.js';
-import { spawn } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,21 @@ export interface RunningServer {
 }
 
 
+/**
+ * A program every server and peer started from now on runs under, before node (`valgrind --tool=callgrind …`,
+ * bench/instructions.ts): empty by default, node runs as itself.
+ */
+let launcher: string[] = [];
+export function launchUnder(prefix: string[]): void {
+  launcher = prefix;
+}
+
+/** Spawns node with `args` (under the launcher, if one is set). */
+export function spawnNode(args: string[], options: SpawnOptions) {
+  const [program, ...before] = launcher.length ? [...launcher, process.execPath] : [process.execPath];
+  return spawn(program!, [...before, ...args], options);
+}
+
 /** Every server of the run verifies the same tokens. */
 const SECRET = randomBytes(32).toString('base64url');
 let copies = 0;
@@ -94,7 +109,7 @@ export async function startServer(
   if (!databaseUrl) copyFileSync(catalog.file, file);
   const port = await freePort();
   // npm start's node flags, if its script gains any, for the server however it is run; a peer runs plain node.
-  const child = spawn(process.execPath, [...startFlags(), ...nodeArgs, ...entry], {
+  const child = spawnNode([...startFlags(), ...nodeArgs, ...entry], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

@@ -3,14 +3,13 @@
  * in a child process in production mode over its own copy of the catalog, like the project's server, and checked
  * to answer both screens with the very `data` the project answers before anything is timed.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
 import { freePort, stop, waitReady } from '../../tools/childServer.js';
 import type { HttpRequest } from '../measure.js';
 import { processCpuMs } from '../cpu.js';
-import { ROOT, readMetric, type Catalog, type RunningServer } from '../server.js';
+import { ROOT, readMetric, spawnNode, type Catalog, type RunningServer } from '../server.js';
 
 export type PeerKind = 'apollo' | 'mercurius';
 
@@ -25,7 +24,7 @@ export async function startPeer(catalog: Catalog, kind: PeerKind, cache: boolean
   const file = join(catalog.dir, `peer-${kind}-${++copies}.db`);
   copyFileSync(catalog.file, file);
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, join('dist', 'bench', 'peers', `${kind}.js`)], {
+  const child = spawnNode([...nodeArgs, join('dist', 'bench', 'peers', `${kind}.js`)], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), PEER_DATABASE: file, PEER_CACHE: cache ? 'on' : 'off' },

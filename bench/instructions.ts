@@ -1,0 +1,131 @@
+/**
+ * `npm run bench:instructions -- --page product [--server project|apollo|mercurius] [--cache] [--requests 1000]`:
+ * instructions a request, counted by valgrind's callgrind, a yardstick that does not move with what else the
+ * machine does (requests per second on two shared cores swing by ±30% between runs; the same binary, inputs and
+ * requests count the same instructions, whatever the other core is doing). The server starts under callgrind with
+ * counting off, takes `--warmup` requests (so V8 has compiled its hot code), then counts `--requests` requests
+ * (autocannon, 10 connections) and prints them a request, by where they ran: SQLite (better-sqlite3's addon), V8
+ * and Node's C++ (the node binary: the runtime, the garbage collector, the HTTP parser, libuv), JavaScript that V8
+ * compiled (code with no file), libc and the rest. Counts every thread (the reader, the GC helpers). The kernel's
+ * work (system calls, the TCP stack) is not counted: the CPU time of `npm run bench:ab` covers it.
+ *
+ * Needs valgrind (Debian's `valgrind` package). About 50 requests a second under it: a few minutes a run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { load } from './measure.js';
+import { startPeer, type PeerKind } from './peers/index.js';
+import { httpScenarios } from './scenarios/http.js';
+import { cleanUp, launchUnder, ROOT, seedCatalog, startServer } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    page: { type: 'string', default: 'product' },
+    server: { type: 'string', default: 'project' },
+    cache: { type: 'boolean', default: false },
+    products: { type: 'string', default: '10000' },
+    warmup: { type: 'string', default: '3000' },
+    requests: { type: 'string', default: '1000' },
+    /** How many functions to list by their own instructions (0: none). */
+    top: { type: 'string', default: '25' },
+    /** `VAR=value,VAR=value` for the project's server (SQLITE_READERS=0, say). */
+    env: { type: 'string', default: '' },
+  },
+});
+
+execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
+const catalog = await seedCatalog(Number(values.products));
+const dir = mkdtempSync(join(tmpdir(), 'bazaar-callgrind-'));
+const out = join(dir, 'callgrind.out');
+// Counting starts off (startup and warm-up run faster, and are not counted); callgrind_control turns it on.
+launchUnder(['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, '--dump-instr=no', '-q']);
+// callgrind_control finds the process by a file named after USER and HOST: the same for both sides.
+const env = { ...process.env, USER: process.env.USER ?? 'bench', HOST: '127.0.0.1' };
+Object.assign(process.env, env);
+const extra = Object.fromEntries(values.env!.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const server =
+  values.server === 'project'
+    ? await startServer(catalog, 'project', { OPTIMIZATIONS: 'on', RESPONSE_CACHE: values.cache ? 'on' : 'off', ...extra })
+    : await startPeer(catalog, values.server as PeerKind, values.cache!);
+const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { env, stdio: 'ignore' });
+try {
+  const scenario = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === values.page);
+  if (!scenario) throw new Error(`no page "${values.page}"`);
+  await scenario.prepare?.(server.url);
+  const r = scenario.request;
+  const spec = { url: server.url + r.path, method: r.method, headers: r.headers, body: r.body, connections: 10 };
+  await load({ ...spec, amount: Number(values.warmup) });
+  control('--instr=on');
+  const measured = await load({ ...spec, amount: Number(values.requests) });
+  control('--dump');
+  const file = readdirSync(dir).map((f) => join(dir, f)).find((f) => f !== out && f.startsWith(out));
+  if (!file) throw new Error('callgrind wrote no dump');
+  const byFunction = selfCost(readFileSync(file, 'utf8'));
+  const byObject = new Map<string, number>();
+  for (const [key, ir] of byFunction) byObject.set(key.object, (byObject.get(key.object) ?? 0) + ir);
+  const total = [...byObject.values()].reduce((a, b) => a + b, 0);
+  const n = measured.requests;
+  const areas = new Map<string, number>();
+  for (const [object, ir] of byObject) areas.set(areaOf(object), (areas.get(areaOf(object)) ?? 0) + ir);
+  console.log(`${values.server}${values.cache ? ' (cache on)' : ''}${values.env ? ` ${values.env}` : ''}, ${values.page}: ${n} requests, ${fmt(total / n)} instructions a request`);
+  for (const [area, ir] of [...areas].sort((a, b) => b[1] - a[1])) console.log(`  ${fmt(ir / n).padStart(10)}  ${area}`);
+  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top));
+  if (top.length) console.log('\nby function (its own instructions a request)');
+  for (const [key, ir] of top) console.log(`  ${fmt(ir / n).padStart(10)}  ${key.fn.slice(0, 110)} [${key.object.split('/').pop()}]`);
+} finally {
+  await server.stop();
+  cleanUp(catalog);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+function areaOf(object: string): string {
+  if (object.includes('better_sqlite3')) return 'SQLite (better-sqlite3)';
+  if (object.endsWith('/node')) return 'V8 and Node (the node binary: runtime, GC, builtins, HTTP parser, libuv)';
+  if (object === '???' || object === '') return 'JavaScript compiled by V8';
+  if (object.includes('libc.so')) return 'libc (memory, strings)';
+  return object;
+}
+
+/**
+ * Self cost (Ir) by function and ELF object from a callgrind dump: each cost line belongs to the last `ob=` and
+ * `fn=`, but the line after `calls=` is the call's inclusive cost (counted in the callee already). Names are
+ * compressed: `(n) name` the first time, `(n)` after (objects and functions numbered apart).
+ */
+function selfCost(text: string): Map<{ object: string; fn: string }, number> {
+  const tables = { ob: new Map<string, string>(), fn: new Map<string, string>() };
+  const name = (table: Map<string, string>, v: string) => {
+    const m = /^\((\d+)\)(?: (.*))?$/.exec(v.trim());
+    if (!m) return v.trim();
+    if (m[2] !== undefined) table.set(m[1]!, m[2]);
+    return table.get(m[1]!) ?? m[1]!;
+  };
+  const costs = new Map<string, number>();
+  let object = '';
+  let fn = '';
+  let skip = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('ob=')) object = name(tables.ob, line.slice(3));
+    else if (line.startsWith('fn=')) fn = name(tables.fn, line.slice(3));
+    else if (line.startsWith('cob=')) name(tables.ob, line.slice(4));
+    else if (line.startsWith('cfn=') || line.startsWith('cfi=') || line.startsWith('cfl=')) {
+      if (line.startsWith('cfn=')) name(tables.fn, line.slice(4));
+    } else if (line.startsWith('calls=')) skip = true;
+    else if (/^[+-]?\d|^\*/.test(line)) {
+      if (skip) {
+        skip = false;
+        continue;
+      }
+      const ir = Number(line.trim().split(/\s+/)[1] ?? 0);
+      const key = `${object}\u0000${fn}`;
+      costs.set(key, (costs.get(key) ?? 0) + ir);
+    }
+  }
+  return new Map([...costs].map(([key, ir]) => [{ object: key.split('\u0000')[0]!, fn: key.split('\u0000')[1]! }, ir]));
+}
