@@ -1,6 +1,7 @@
 /**
  * The ceiling: a bare `node:http` server that answers each scenario's path with the exact bytes the real server
- * answered that scenario with (recorded once per run), after reading the request body as a real server must.
+ * answered that scenario with (recorded once per run: its body and its headers, so the load generator parses the
+ * same response from both), after reading the request body as a real server must.
  * Nothing can serve those bytes faster on this machine, so each scenario reports its requests per second as a
  * fraction of this server's, measured in the same run with the same load generator settings.
  *
@@ -13,10 +14,12 @@ import { processCpuMs } from './cpu.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-/** A recorded response: its content type and body. */
+/** A recorded response: its content type, body and headers (`content-type` among them) but node:http's own. */
 export interface Recorded {
   contentType: string;
   body: string;
+  /** Lower-case names, in the order the server sent them; without them only the content type is sent. */
+  headers?: [string, string][];
 }
 
 export interface Ceiling {
@@ -60,7 +63,7 @@ export async function startCeiling(kind: 'node' | 'fastify' = 'node'): Promise<C
 const RECORD = '/__record';
 
 function serve(): void {
-  const responses = new Map<string, { contentType: string; body: Buffer }>();
+  const responses = new Map<string, { headers: string[]; body: Buffer }>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -68,7 +71,9 @@ function serve(): void {
       const [path, search] = req.url!.split('?') as [string, string | undefined];
       if (path === RECORD) {
         const r = JSON.parse(Buffer.concat(chunks).toString()) as Recorded;
-        responses.set(new URLSearchParams(search).get('path')!, { contentType: r.contentType, body: Buffer.from(r.body) });
+        const body = Buffer.from(r.body);
+        const headers = (r.headers ?? [['content-type', r.contentType]]).flat();
+        responses.set(new URLSearchParams(search).get('path')!, { headers: [...headers, 'content-length', String(body.length)], body });
         res.writeHead(204).end();
         return;
       }
@@ -77,7 +82,7 @@ function serve(): void {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': r.contentType, 'content-length': r.body.length });
+      res.writeHead(200, r.headers);
       res.end(r.body);
     });
   });
@@ -110,7 +115,7 @@ async function serveFastify(): Promise<void> {
     handler: async (req, reply) => {
       const r = responses.get(req.url.split('?')[0]!);
       if (!r) return reply.code(404).send();
-      void reply.header('content-type', r.contentType);
+      for (const [k, v] of r.headers ?? [['content-type', r.contentType]]) void reply.header(k, v);
       return r.body;
     },
   });

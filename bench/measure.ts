@@ -5,8 +5,9 @@
  * `sql_statements_total`, read before and after the timed run.
  */
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
-import type { Ceiling } from './ceiling.js';
+import type { Ceiling, Recorded } from './ceiling.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { ROOT, type RunningServer } from './server.js';
 
@@ -62,12 +63,39 @@ export interface Measured {
 }
 
 /** Sends the request once and returns the response (throws unless it is a 200 without GraphQL errors). */
-export async function once(base: string, r: HttpRequest): Promise<{ body: string; contentType: string; xCache: string | null }> {
-  const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: r.body });
-  const body = await res.text();
-  if (res.status !== 200 || body.includes('"errors"')) throw new Error(`${r.method} ${r.path}: HTTP ${res.status} ${body.slice(0, 300)}`);
-  return { body, contentType: res.headers.get('content-type') ?? 'application/json', xCache: res.headers.get('x-cache') };
+/**
+ * One answer to `r`, over node:http with exactly the request's own headers (as autocannon sends it: no
+ * `Accept-Encoding`, so the answer and its headers are the ones the load gets). Its headers are kept for the
+ * ceiling to replay, but for those every node:http server writes itself (`Date`, `Connection`, `Keep-Alive`) and
+ * the framing (`Content-Length`, `Transfer-Encoding`).
+ */
+export async function once(base: string, r: HttpRequest): Promise<Recorded & { xCache: string | null }> {
+  const { status, headers, body } = await new Promise<{ status: number; headers: [string, string][]; body: string }>((resolve, reject) => {
+    const req = request(base + r.path, { method: r.method, headers: r.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const pairs: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+        resolve({ status: res.statusCode!, headers: pairs, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(r.body);
+  });
+  if (status !== 200 || body.includes('"errors"')) throw new Error(`${r.method} ${r.path}: HTTP ${status} ${body.slice(0, 300)}`);
+  const header = (name: string) => headers.find(([k]) => k === name)?.[1] ?? null;
+  return {
+    body,
+    contentType: header('content-type') ?? 'application/json',
+    headers: headers.filter(([k]) => !NODE_WRITES.has(k)),
+    xCache: header('x-cache'),
+  };
 }
+
+/** What every node:http server writes itself, and the framing: not replayed as recorded. */
+const NODE_WRITES = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 /**
  * Measures one request on each of `servers` and on the ceiling (and the fastify floor, when given), side by side:
