@@ -4,6 +4,7 @@ import type { LoadOptions, Measured } from './measure.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { FlashSaleResult } from './scenarios/flashSale.js';
 import type { InProcessResult } from './scenarios/inProcess.js';
+import type { SqlFloorResult } from './scenarios/sqlFloor.js';
 import type { ScreenResult } from './scenarios/screens.js';
 
 export interface HttpRow extends Measured {
@@ -29,6 +30,8 @@ export interface RunReport {
   sql: SqlProbe[];
   screens: ScreenResult[];
   inProcess: InProcessResult[];
+  /** The fastest peer's statements for one request, replayed alone (bench/scenarios/sqlFloor.ts); runs before it lack it. */
+  sqlFloor?: SqlFloorResult[];
   flashSale?: FlashSaleResult;
   /** The same sale on PostgreSQL (`--only …,postgres`). */
   flashSalePostgres?: FlashSaleResult;
@@ -105,6 +108,49 @@ export function peerTable(r: RunReport): string[] {
         return `${int(own.ceiling.rps)} req/s${own.ceilingCpuPerRequestUs === undefined ? '' : ` (${int(own.ceilingCpuPerRequestUs)} µs CPU a request)`}`;
       })
       .join(' | ')} |`,
+  ];
+}
+
+/**
+ * What a server must spend on an uncached page whatever it is (SQLite's time for the best statements, and the HTTP
+ * the ceiling spends), against what the fastest peer and this project spent, CPU a request in this run: how much of
+ * the 1.25× target's budget is left for a GraphQL server's own work.
+ */
+export function floorBudgets(r: RunReport) {
+  return (['product', 'category'] as const).flatMap((page) => {
+    const floor = r.sqlFloor?.find((f) => f.page === page);
+    const own = row(r, page);
+    const fastest = peersOf(r, page).sort((a, b) => b.server.rps - a.server.rps)[0];
+    if (!floor || !own?.cpuPerRequestUs || !fastest?.cpuPerRequestUs || own.ceilingCpuPerRequestUs === undefined) return [];
+    const base = floor.us + own.ceilingCpuPerRequestUs;
+    const budget = fastest.cpuPerRequestUs / 1.25;
+    return [{ page, floor, http: own.ceilingCpuPerRequestUs, base, peer: fastest, peerCpu: fastest.cpuPerRequestUs, ownCpu: own.cpuPerRequestUs, budget }];
+  });
+}
+
+function floorTable(r: RunReport): string[] {
+  const rows = floorBudgets(r);
+  if (!rows.length) return [];
+  const us = (n: number) => `${int(n)} µs`;
+  return [
+    '',
+    '## The floor under the uncached pages',
+    '',
+    'What any server spends on one uncached request before its own work: SQLite running the fastest peer\'s very',
+    'statements for it, back to back in a process of their own (the same texts and parameters, recorded from the',
+    'peer; each statement its own transaction, as every server here runs them, and in brackets all in one read',
+    'transaction), plus HTTP as the ceiling spends it (its CPU a request in this run). CPU a request of the servers',
+    'is every thread of their process over the timed rounds. 1.25× the fastest peer\'s requests per second needs about',
+    '1/1.25 of its CPU a request on the same cores: the budget. What is left of it above the floor is what a server may',
+    'spend on everything else (GraphQL, DataLoader, cost and rate limit, cache headers, logs and metrics). Statements',
+    'under load cost more than alone (caches shared with everything else), so the floor is a lower bound.',
+    '',
+    '| page | SQL floor | HTTP (ceiling) | floor | fastest peer: CPU a request, own work above the floor | budget for 1.25× | left for a server\'s own work | this project: CPU a request, own work above the floor |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (x) =>
+        `| ${x.page === 'product' ? 'Product page' : 'Category listing'} | ${us(x.floor.us)} (${us(x.floor.inOneTransactionUs)}), ${x.floor.statements} statements | ${us(x.http)} | ${us(x.base)} | ${peerName(x.peer)}: ${us(x.peerCpu)}, ${us(x.peerCpu - x.base)} | ${us(x.budget)} | ${us(x.budget - x.base)} (${pct((x.budget - x.base) / (x.peerCpu - x.base))} of the peer's) | ${us(x.ownCpu)}, ${us(x.ownCpu - x.base)} |`,
+    ),
   ];
 }
 
@@ -273,6 +319,7 @@ export function markdown(r: RunReport): string {
     'the ceiling.',
   );
   lines.push(...peerTable(r));
+  lines.push(...floorTable(r));
   lines.push('', '## Targets', '', '| target | measured | met | how far |', '| --- | --- | :---: | --- |');
   for (const t of targets(r)) lines.push(`| ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} | ${t.margin} |`);
 

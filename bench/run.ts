@@ -18,6 +18,7 @@ import { fanout, type FanoutResult } from './scenarios/fanout.js';
 import { startBareFanout } from './scenarios/fanoutBare.js';
 import { CATEGORY_QUERY, httpScenarios, SETUPS, type Setup } from './scenarios/http.js';
 import { measureInProcess, type InProcessResult } from './scenarios/inProcess.js';
+import { measureSqlFloor, type SqlFloorResult } from './scenarios/sqlFloor.js';
 import { combineScreens, measureScreens, type ScreenResult } from './scenarios/screens.js';
 import { measureCluster, type ClusterResult } from './cluster.js';
 import { postgresCatalog } from './postgres.js';
@@ -65,6 +66,7 @@ const http: HttpRow[] = [];
 const sql: SqlProbe[] = [];
 let screens: ScreenResult[] = [];
 let inProcess: InProcessResult[] = [];
+let sqlFloor: SqlFloorResult[] = [];
 let flash;
 let flashPostgres;
 let postgresSeedSeconds: number | undefined;
@@ -125,6 +127,14 @@ try {
     copyFileSync(catalog.file, file);
     inProcess = await measureInProcess({ file, productId: catalog.productId, categoryId: catalog.categoryId, rounds: 10 });
     for (const r of inProcess) log(`  ${r.page}: jit ${r.jit.toFixed(2)} ms, graphql-js ${r.graphqlJs.toFixed(2)} ms, off ${r.off.toFixed(2)} ms`);
+  }
+
+  if (parts.has('http')) {
+    log('the SQL floor: the fastest peer\'s statements for one request, back to back, in one process…');
+    const file = join(catalog.dir, 'sql-floor.db');
+    copyFileSync(catalog.file, file);
+    sqlFloor = await measureSqlFloor({ file, productId: catalog.productId, categoryId: catalog.categoryId, ms: 3000 });
+    for (const f of sqlFloor) log(`  ${f.page}: ${f.statements} statements, ${f.us.toFixed(0)} µs (${f.inOneTransactionUs.toFixed(0)} µs in one transaction)`);
   }
 
   if (parts.has('flash')) {
@@ -223,6 +233,7 @@ const report: RunReport = {
   sql,
   screens,
   inProcess,
+  sqlFloor,
   flashSale: flash,
   flashSalePostgres: flashPostgres,
   cluster: cluster && { flashSale: cluster.flashSale, redisOverheadUs: cluster.redisOverheadUs, fanout: cluster.fanout },

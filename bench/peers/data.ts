@@ -47,7 +47,8 @@ const PRODUCT_COLUMNS =
 
 export type Loaders = ReturnType<ReturnType<typeof openPeerData>['loaders']>;
 
-export function openPeerData(file: string) {
+/** `onStatement` sees each statement as it runs (bench/scenarios/sqlFloor.ts records a page's with it). */
+export function openPeerData(file: string, onStatement?: (sql: string, params: unknown[]) => void) {
   const db = new BetterSqlite3(file, { readonly: true });
   db.pragma('journal_mode = WAL');
   let statements = 0;
@@ -56,6 +57,7 @@ export function openPeerData(file: string) {
     return {
       all: (...params: unknown[]) => {
         statements++;
+        onStatement?.(sql, params);
         return s.all(...params) as Row[];
       },
     };
