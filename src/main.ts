@@ -18,7 +18,7 @@ function readConfig(): Config {
 }
 
 const config = readConfig();
-const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders });
+const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders, sqliteOffloadUs: config.sqliteOffloadUs });
 const app = await createApp(config, database);
 const log = app.fastify.log;
 

@@ -1,6 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.js';
+import { DEFAULT_OFFLOAD_FROM_US } from '../src/db/sqliteReaders.js';
 
 describe('configuration is read and validated once, failing with one line naming the variable', () => {
   it('has the contract defaults', () => {
@@ -24,6 +24,8 @@ describe('configuration is read and validated once, failing with one line naming
     [{ EXECUTOR: 'v8' }, 'EXECUTOR'],
     [{ SQLITE_READERS: 'two' }, 'SQLITE_READERS'],
     [{ SQLITE_READERS: '17' }, 'SQLITE_READERS'],
+    [{ SQLITE_OFFLOAD_US: '-1' }, 'SQLITE_OFFLOAD_US'],
+    [{ SQLITE_OFFLOAD_US: 'soon' }, 'SQLITE_OFFLOAD_US'],
   ])('%j fails naming %s', (env, name) => {
     let error: unknown;
     try {
@@ -54,7 +56,13 @@ describe('configuration is read and validated once, failing with one line naming
   it('SQLITE_READERS sets the reader threads; 0 keeps every statement on the one connection', () => {
     expect(loadConfig({ SQLITE_READERS: '0' }).sqliteReaders).toBe(0);
     expect(loadConfig({ SQLITE_READERS: '2' }).sqliteReaders).toBe(2);
-    expect(loadConfig({}).sqliteReaders).toBe(availableParallelism() > 1 ? 1 : 0);
+    expect(loadConfig({}).sqliteReaders).toBe(0);
+  });
+
+  it('SQLITE_OFFLOAD_US sets the SQLite time from which a read goes to a reader', () => {
+    expect(loadConfig({ SQLITE_OFFLOAD_US: '500' }).sqliteOffloadUs).toBe(500);
+    expect(loadConfig({ SQLITE_OFFLOAD_US: '0' }).sqliteOffloadUs).toBe(0);
+    expect(loadConfig({}).sqliteOffloadUs).toBe(DEFAULT_OFFLOAD_FROM_US);
   });
 
   it('INTROSPECTION=off disables introspection', () => {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { DEFAULT_SQLITE_READERS } from '../db/sqliteReaders.js';
+import { DEFAULT_OFFLOAD_FROM_US, DEFAULT_SQLITE_READERS } from '../db/sqliteReaders.js';
 
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -23,9 +23,14 @@ export interface Config {
   databaseUrl: string;
   /**
    * SQLite only: read-only connections on worker threads that run the reads outside transactions, so SQLite's work
-   * for them leaves the event loop (0: every statement on the one connection). @default 1 with two cores or more, else 0
+   * for them leaves the event loop (0: every statement on the one connection). @default 0 (src/db/sqliteReaders.ts)
    */
   sqliteReaders: number;
+  /**
+   * SQLite only, with readers: a read goes to a reader once its SQLite time (a moving average by statement) is at
+   * least this many µs; cheaper reads run on the event loop. @default DEFAULT_OFFLOAD_FROM_US (src/db/sqliteReaders.ts)
+   */
+  sqliteOffloadUs: number;
   /** HS256 secret for access tokens. Generated (and warned about) in development when unset. */
   jwtSecret: string;
   jwtSecretGenerated: boolean;
@@ -220,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     databaseUrl: databaseUrl(env.DATABASE_URL),
     sqliteReaders: int(env, 'SQLITE_READERS', DEFAULT_SQLITE_READERS, 0, 16),
+    sqliteOffloadUs: int(env, 'SQLITE_OFFLOAD_US', DEFAULT_OFFLOAD_FROM_US, 0, 60_000_000),
     jwtSecret,
     jwtSecretGenerated,
     maxQueryCost,

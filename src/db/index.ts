@@ -14,14 +14,16 @@ export { statement } from './engine.js';
 export const isPostgresUrl = (url: string): boolean => /^postgres(ql)?:\/\//i.test(url);
 
 export interface DatabaseOptions {
-  /** SQLite only: read-only connections on worker threads (src/db/sqliteReaders.ts). @default 1 with two cores or more, else 0 */
+  /** SQLite only: read-only connections on worker threads (src/db/sqliteReaders.ts). @default 0 */
   sqliteReaders?: number;
+  /** SQLite only: the SQLite time (µs, a moving average) from which a read goes to a reader. @default 60 */
+  sqliteOffloadUs?: number;
 }
 
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Engine> {
   if (isPostgresUrl(url)) return openPostgresEngine(url);
   const path = url.startsWith('file:') ? decodeURIComponent(url.slice('file:'.length).replace(/^\/\/(?=\/)/, '')) : url;
-  return openSqlite(path, { readers: options.sqliteReaders });
+  return openSqlite(path, { readers: options.sqliteReaders, offloadFromUs: options.sqliteOffloadUs });
 }
 
 /** Loaded only when asked for, so a SQLite deployment never loads the PostgreSQL driver. */

@@ -36,7 +36,7 @@ export interface SqliteOptions {
   /**
    * Read-only connections on worker threads that run the reads issued outside transactions (0: every statement on
    * the main connection).
-   * @default 1 on a machine with two cores or more, else 0
+   * @default 0 (DEFAULT_SQLITE_READERS, src/db/sqliteReaders.ts)
    */
   readers?: number;
   /**

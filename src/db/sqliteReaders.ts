@@ -11,12 +11,17 @@
  * connection again.
  */
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { rowMaker, type RowMaker } from './sqliteRows.js';
 
-/** One reader when there is a second core for it; none (every read on the event loop) on one core. */
-export const DEFAULT_SQLITE_READERS = availableParallelism() > 1 ? 1 : 0;
+/**
+ * None by default: every read on the event loop. Since rows are built in JavaScript (src/db/sqliteRows.ts), a read's
+ * trip to a reader (its rows as JSON text there, parsed here, kept alive across collections while it waits) costs
+ * the process more CPU than the event loop saves: side by side on two cores shared with the load generator, the
+ * category listing's CPU a request was 2,211-2,258 µs with a reader and 1,230-1,368 µs without (README
+ * "Performance"). `SQLITE_READERS=1` is for a machine whose other cores are idle.
+ */
+export const DEFAULT_SQLITE_READERS = 0;
 
 type Method = 'all' | 'get';
 interface Waiting {

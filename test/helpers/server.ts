@@ -69,7 +69,7 @@ export function gqlOn(url: string): TestServer['gql'] {
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const db = await databaseFromTemplate(inject('templateDb'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.value, ...UNTHROTTLED, ...env });
-  const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders });
+  const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders, sqliteOffloadUs: config.sqliteOffloadUs });
   const app = await createApp(config, database, { clock: options.clock, frontDoor: options.frontDoor });
   const url = await app.listen(0, '127.0.0.1');
 
