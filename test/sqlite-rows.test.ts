@@ -72,4 +72,11 @@ describe('rows are the objects better-sqlite3 would make', () => {
     expect(make([1, 2, 3])).toEqual({ a: 3, b: 2 });
     expect(make([null, undefined, 'x'])).toEqual({ a: 'x', b: undefined });
   });
+
+  it('a column named __proto__ is a property of the row, never its prototype', () => {
+    const row = rowMaker(['__proto__', 'id'])([{ polluted: true }, 1]);
+    expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+    expect(Object.keys(row)).toEqual(['__proto__', 'id']);
+    expect((row as { polluted?: boolean }).polluted).toBeUndefined();
+  });
 });

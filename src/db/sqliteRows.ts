@@ -13,7 +13,8 @@ export type RowMaker = (values: readonly unknown[]) => Record<string, unknown>;
  * name (they come from the statements' own text) is a plain property key.
  */
 export function rowMaker(columns: readonly string[]): RowMaker {
-  const fields = columns.map((name, i) => `${JSON.stringify(name)}: values[${i}]`).join(', ');
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from column names, each JSON-quoted
+  // `"__proto__": v` in a literal would set the prototype; `["__proto__"]: v` defines the property, as better-sqlite3 does.
+  const fields = columns.map((name, i) => `${name === '__proto__' ? '["__proto__"]' : JSON.stringify(name)}: values[${i}]`).join(', ');
+  // Code from text, as graphql-jit compiles queries: only the column names go in, each a JSON string literal.
   return new Function('values', `return { ${fields} };`) as RowMaker;
 }
