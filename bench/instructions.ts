@@ -113,10 +113,10 @@ function selfCost(text: string): Map<{ object: string; fn: string }, number> {
   for (const line of text.split('\n')) {
     if (line.startsWith('ob=')) object = name(tables.ob, line.slice(3));
     else if (line.startsWith('fn=')) fn = name(tables.fn, line.slice(3));
+    // A callee's object and name may be defined here first; the line names nothing this cost belongs to.
     else if (line.startsWith('cob=')) name(tables.ob, line.slice(4));
-    else if (line.startsWith('cfn=') || line.startsWith('cfi=') || line.startsWith('cfl=')) {
-      if (line.startsWith('cfn=')) name(tables.fn, line.slice(4));
-    } else if (line.startsWith('calls=')) skip = true;
+    else if (line.startsWith('cfn=')) name(tables.fn, line.slice(4));
+    else if (line.startsWith('calls=')) skip = true;
     else if (/^[+-]?\d|^\*/.test(line)) {
       if (skip) {
         skip = false;

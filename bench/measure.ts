@@ -62,12 +62,12 @@ export interface Measured {
   xCache: string | null;
 }
 
-/** Sends the request once and returns the response (throws unless it is a 200 without GraphQL errors). */
 /**
- * One answer to `r`, over node:http with exactly the request's own headers (as autocannon sends it: no
- * `Accept-Encoding`, so the answer and its headers are the ones the load gets). Its headers are kept for the
- * ceiling to replay, but for those every node:http server writes itself (`Date`, `Connection`, `Keep-Alive`) and
- * the framing (`Content-Length`, `Transfer-Encoding`).
+ * Sends the request once and returns the response (throws unless it is a 200 without GraphQL errors), over
+ * node:http with exactly the request's own headers, as autocannon sends it (no `Accept-Encoding`), so the answer and
+ * its headers are the ones the load gets. Its headers are kept for the ceiling to replay, but for those every
+ * node:http server writes itself (`Date`, `Connection`, `Keep-Alive`) and the framing (`Content-Length`,
+ * `Transfer-Encoding`).
  */
 export async function once(base: string, r: HttpRequest): Promise<Recorded & { xCache: string | null }> {
   const { status, headers, body } = await new Promise<{ status: number; headers: [string, string][]; body: string }>((resolve, reject) => {

@@ -116,7 +116,7 @@ export function peerTable(r: RunReport): string[] {
  * the ceiling spends), against what the fastest peer and this project spent, CPU a request in this run: how much of
  * the 1.25× target's budget is left for a GraphQL server's own work.
  */
-export function floorBudgets(r: RunReport) {
+function floorBudgets(r: RunReport) {
   return (['product', 'category'] as const).flatMap((page) => {
     const floor = r.sqlFloor?.find((f) => f.page === page);
     const own = row(r, page);
