@@ -24,6 +24,7 @@ export interface Recorded {
 
 export interface Ceiling {
   url: string;
+  pid: number | undefined;
   /** Serve `response` at `path` from now on. */
   record(path: string, response: Recorded): Promise<void>;
   /** CPU time its process has used so far, in ms (bench/cpu.ts). */
@@ -34,10 +35,12 @@ export interface Ceiling {
 /**
  * Starts the ceiling in a child process. It serves what `record` gives it, by path (`/product`, `/category`, …).
  * `fastify` starts the framework floor instead: a fastify instance with the app's CORS and compression plugins
- * replaying the same bytes from one route, i.e. what any fastify handler costs before it does anything.
+ * replaying the same bytes from one route, i.e. what any fastify handler costs before it does anything. `under`: a
+ * command that runs node (valgrind, for bench:instructions), with `nodeFlags`.
  */
-export async function startCeiling(kind: 'node' | 'fastify' = 'node'): Promise<Ceiling> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/ceiling.ts', kind], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startCeiling(kind: 'node' | 'fastify' = 'node', under: string[] = [], nodeFlags: string[] = []): Promise<Ceiling> {
+  const [program, ...args] = [...under, process.execPath, ...nodeFlags, '--import', 'tsx', 'bench/ceiling.ts', kind];
+  const child = spawn(program!, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', (code) => reject(new Error(`the ceiling exited with code ${code}`)));
@@ -45,6 +48,7 @@ export async function startCeiling(kind: 'node' | 'fastify' = 'node'): Promise<C
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    pid: child.pid,
     async record(path, response) {
       const res = await fetch(`${url}${RECORD}?path=${encodeURIComponent(path)}`, { method: 'PUT', body: JSON.stringify(response) });
       if (!res.ok) throw new Error(`the ceiling refused ${path}: HTTP ${res.status}`);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:instructions -- --page product [--server project|apollo|mercurius] [--cache] [--requests 1000]`:
+ * `npm run bench:instructions -- --page product [--server project|apollo|mercurius|ceiling] [--cache] [--requests 1000]`:
  * instructions a request, counted by valgrind's callgrind, a yardstick that does not move with what else the
  * machine does (requests per second on two shared cores swing by ±30% between runs; the same binary, inputs and
  * requests count the same instructions, whatever the other core is doing). The server starts under callgrind with
@@ -16,10 +16,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { load } from './measure.js';
+import { startCeiling } from './ceiling.js';
+import { load, once } from './measure.js';
 import { startPeer, type PeerKind } from './peers/index.js';
 import { httpScenarios } from './scenarios/http.js';
 import { cleanUp, launchUnder, ROOT, seedCatalog, startServer } from './server.js';
+
+/** An area of the listing (`areaOf`), declared before the top-level code that uses it. */
+const COMPILER = "V8's optimizing compiler (varies run to run)";
 
 const { values } = parseArgs({
   options: {
@@ -38,23 +42,35 @@ const { values } = parseArgs({
 
 execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
 const catalog = await seedCatalog(Number(values.products));
+const scenario = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === values.page);
+if (!scenario) throw new Error(`no page "${values.page}"`);
 const dir = mkdtempSync(join(tmpdir(), 'bazaar-callgrind-'));
 const out = join(dir, 'callgrind.out');
 // Counting starts off (startup and warm-up run faster, and are not counted); callgrind_control turns it on.
-launchUnder(['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, '--dump-instr=no', '-q']);
+const valgrind = ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, '--dump-instr=no', '-q'];
 // callgrind_control finds the process by a file named after USER and HOST: the same for both sides.
-const env = { ...process.env, USER: process.env.USER ?? 'bench', HOST: '127.0.0.1' };
+/**
+ * Under callgrind threads take turns, so V8's compiler thread, given a slice now and then, would still be compiling
+ * (and the code running unoptimized) long after the warm-up, differently from run to run; compiled on the event loop
+ * as it is asked for, the hot code is optimized during the warm-up, and the count is of the steady state.
+ */
+const NODE_FLAGS = ['--no-concurrent-recompilation'];
+// --perf-basic-prof: V8 writes where it put each compiled JavaScript function (/tmp/perf-<pid>.map), which names
+// what callgrind can only call by its address.
+const env = { ...process.env, USER: process.env.USER ?? 'bench', HOST: '127.0.0.1', NODE_OPTIONS: '--perf-basic-prof' };
 Object.assign(process.env, env);
 const extra = Object.fromEntries(values.env!.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const startProject = () => startServer(catalog, 'project', { OPTIMIZATIONS: 'on', RESPONSE_CACHE: values.cache ? 'on' : 'off', ...extra });
+if (values.server !== 'ceiling') launchUnder(valgrind, NODE_FLAGS);
 const server =
   values.server === 'project'
-    ? await startServer(catalog, 'project', { OPTIMIZATIONS: 'on', RESPONSE_CACHE: values.cache ? 'on' : 'off', ...extra })
-    : await startPeer(catalog, values.server as PeerKind, values.cache!);
+    ? await startProject()
+    : values.server === 'ceiling'
+      ? await recordedCeiling()
+      : await startPeer(catalog, values.server as PeerKind, values.cache!);
 const control = (...args: string[]) => execFileSync('callgrind_control', [...args, String(server.pid)], { env, stdio: 'ignore' });
 try {
-  const scenario = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === values.page);
-  if (!scenario) throw new Error(`no page "${values.page}"`);
-  await scenario.prepare?.(server.url);
+  if (values.server !== 'ceiling') await scenario.prepare?.(server.url);
   const r = scenario.request;
   const spec = { url: server.url + r.path, method: r.method, headers: r.headers, body: r.body, connections: 10 };
   await load({ ...spec, amount: Number(values.warmup) });
@@ -63,31 +79,98 @@ try {
   control('--dump');
   const file = readdirSync(dir).map((f) => join(dir, f)).find((f) => f !== out && f.startsWith(out));
   if (!file) throw new Error('callgrind wrote no dump');
-  const byFunction = selfCost(readFileSync(file, 'utf8'));
-  const byObject = new Map<string, number>();
-  for (const [key, ir] of byFunction) byObject.set(key.object, (byObject.get(key.object) ?? 0) + ir);
-  const total = [...byObject.values()].reduce((a, b) => a + b, 0);
+  const byFunction = named(selfCost(readFileSync(file, 'utf8')), jsNames(server.pid));
+  const total = [...byFunction.values()].reduce((a, b) => a + b, 0);
   const n = measured.requests;
   const areas = new Map<string, number>();
-  for (const [object, ir] of byObject) areas.set(areaOf(object), (areas.get(areaOf(object)) ?? 0) + ir);
+  for (const [key, ir] of byFunction) areas.set(areaOf(key), (areas.get(areaOf(key)) ?? 0) + ir);
   console.log(`${values.server}${values.cache ? ' (cache on)' : ''}${values.env ? ` ${values.env}` : ''}, ${values.page}: ${n} requests, ${fmt(total / n)} instructions a request`);
   for (const [area, ir] of [...areas].sort((a, b) => b[1] - a[1])) console.log(`  ${fmt(ir / n).padStart(10)}  ${area}`);
-  const top = [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top));
-  if (top.length) console.log('\nby function (its own instructions a request)');
+  const top = [...byFunction]
+    .filter(([key]) => areaOf(key) !== COMPILER)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(values.top));
+  if (top.length) console.log("\nby function (its own instructions a request; the optimizing compiler's left out)");
   for (const [key, ir] of top) console.log(`  ${fmt(ir / n).padStart(10)}  ${key.fn.slice(0, 110)} [${key.object.split('/').pop()}]`);
 } finally {
   await server.stop();
   cleanUp(catalog);
   rmSync(dir, { recursive: true, force: true });
+  rmSync(`/tmp/perf-${server.pid}.map`, { force: true });
+}
+
+/** Names JavaScript by V8's perf map of the process: `0x…` → `JS:*answer src/http/cacheHits.js:155` (a name or `0x…`). */
+function jsNames(pid: number | undefined): (address: string) => string {
+  let text = '';
+  try {
+    text = readFileSync(`/tmp/perf-${pid}.map`, 'utf8');
+  } catch {
+    return (address) => address;
+  }
+  const spans = text
+    .split('\n')
+    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => ({ start: parseInt(m[1]!, 16), end: parseInt(m[1]!, 16) + parseInt(m[2]!, 16), name: m[3]!.replaceAll(`${ROOT}/dist/`, '').replaceAll(`${ROOT}/`, '') }))
+    .sort((a, b) => a.start - b.start);
+  return (address) => {
+    const at = parseInt(address, 16);
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid]!.end <= at) lo = mid + 1;
+      else if (spans[mid]!.start > at) hi = mid - 1;
+      else return `JS ${spans[mid]!.name}`;
+    }
+    return address;
+  };
+}
+
+/** The same costs with JavaScript's addresses named, and the code objects of one function (tiers) summed. */
+function named(costs: Map<{ object: string; fn: string }, number>, name: (address: string) => string) {
+  const byName = new Map<string, { key: { object: string; fn: string }; ir: number }>();
+  for (const [key, ir] of costs) {
+    const fn = /^0x[0-9a-f]+$/.test(key.fn) ? name(key.fn).replace(/^JS (\w+:)?[*~^]?/, 'JS ') : key.fn;
+    const id = `${key.object}\u0000${fn}`;
+    const seen = byName.get(id);
+    if (seen) seen.ir += ir;
+    else byName.set(id, { key: { object: key.object, fn }, ir });
+  }
+  return new Map([...byName.values()].map(({ key, ir }) => [key, ir]));
+}
+
+/** The ceiling (bench/ceiling.ts) under callgrind, replaying what the project's server answered (run apart). */
+async function recordedCeiling() {
+  const origin = await startProject();
+  let recorded;
+  try {
+    await scenario!.prepare?.(origin.url);
+    recorded = await once(origin.url, scenario!.request);
+  } finally {
+    await origin.stop();
+  }
+  const ceiling = await startCeiling('node', valgrind, NODE_FLAGS);
+  await ceiling.record(scenario!.request.path.split('?')[0]!, recorded);
+  return ceiling;
 }
 
 function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-function areaOf(object: string): string {
+/**
+ * V8's optimizing compilers and its garbage collector apart from the rest of the node binary: under callgrind a
+ * process runs ~50× slower, so V8 may still be compiling hot code after the warm-up, in bursts that differ from run to
+ * run; what is left without them is the steady state to compare.
+ */
+function areaOf({ object, fn }: { object: string; fn: string }): string {
   if (object.includes('better_sqlite3')) return 'SQLite (better-sqlite3)';
-  if (object.endsWith('/node')) return 'V8 and Node (the node binary: runtime, GC, builtins, HTTP parser, libuv)';
+  if (object.endsWith('/node')) {
+    if (/v8::internal::(compiler|maglev|turboshaft)::|v8::internal::Pipeline|OptimizedCompilationJob/.test(fn)) return COMPILER;
+    if (/v8::internal::(Heap|Scavenger|Scavenge|MarkCompact|Marking|ConcurrentMarking|Sweeper|MinorMarkCompact|.*Evacuat|.*Marking)|heap::base::/.test(fn)) return "V8's garbage collector";
+    return 'V8 and Node (the node binary: runtime, builtins, HTTP parser, libuv)';
+  }
   if (object === '???' || object === '') return 'JavaScript compiled by V8';
   if (object.includes('libc.so')) return 'libc (memory, strings)';
   return object;

@@ -74,16 +74,18 @@ export interface RunningServer {
 
 /**
  * A program every server and peer started from now on runs under, before node (`valgrind --tool=callgrind …`,
- * bench/instructions.ts): empty by default, node runs as itself.
+ * bench/instructions.ts), and node flags they all get first: empty by default, node runs as itself.
  */
 let launcher: string[] = [];
-export function launchUnder(prefix: string[]): void {
+let launcherFlags: string[] = [];
+export function launchUnder(prefix: string[], nodeFlags: string[] = []): void {
   launcher = prefix;
+  launcherFlags = nodeFlags;
 }
 
 /** Spawns node with `args` (under the launcher, if one is set). */
 export function spawnNode(args: string[], options: SpawnOptions) {
-  const [program, ...before] = launcher.length ? [...launcher, process.execPath] : [process.execPath];
+  const [program, ...before] = [...launcher, process.execPath, ...launcherFlags];
   return spawn(program!, [...before, ...args], options);
 }
 
