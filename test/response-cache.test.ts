@@ -38,6 +38,12 @@ describe('a repeated read is a hit', () => {
     const second = await server.gql(PRODUCT, { id: 'prd_5' });
     expect([xCache(first), xCache(second)]).toEqual(['MISS', 'HIT']);
     expect(second.body.data).toEqual(first.body.data);
+    // A hit writes the stored bytes: text beyond ASCII (the rupee sign) arrives as the miss sent it.
+    const query = `{ product(id: "prd_5") { title price { formatted } } }`;
+    const [miss, hit] = [await server.gql(query), await server.gql(query)];
+    expect([xCache(miss), xCache(hit)]).toEqual(['MISS', 'HIT']);
+    expect(dataOf<any>(hit).product.price.formatted).toMatch(/^₹[\d,]+\.\d\d$/);
+    expect(hit.body.data).toEqual(miss.body.data);
     expect(Number(second.headers.get('age'))).toBeGreaterThanOrEqual(0);
     expect((second.body as any).extensions.cost).toMatchObject({
       requestedQueryCost: (first.body as any).extensions.cost.requestedQueryCost,
@@ -252,6 +258,13 @@ describe('automatic persisted queries', () => {
     const hit = await get(false);
     expect(hit.headers.get('x-cache')).toBe('HIT');
     expect(hit.headers.get('cache-control')).toMatch(/public/);
+    // The store is asked on every request: once it has lost the text, the hash alone is unknown again, never a hit.
+    await server.app.deps.stores.apq.delete(`apq:${hash}`);
+    const lost = await get(false);
+    expect(lost.headers.get('x-cache')).not.toBe('HIT');
+    expect(((await lost.json()) as any).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await get(true)).status).toBe(200);
+    expect((await get(false)).headers.get('x-cache')).toBe('HIT');
   });
 });
 

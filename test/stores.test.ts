@@ -38,7 +38,7 @@ function implementations<T>(memory: () => T, redis: (link: RedisLink) => T) {
 }
 
 const entry = (tags: string[], now = 1000, maxAge = 60): CacheEntry => ({
-  data: JSON.stringify({ product: { id: tags[0] ?? null, title: 'Kettle ✓' } }),
+  data: Buffer.from(JSON.stringify({ product: { id: tags[0] ?? null, title: 'Kettle ✓' } })),
   tags,
   requestedCost: 7,
   actualCost: 5,
@@ -90,7 +90,7 @@ describe.each(implementations<ResponseCacheStore>(() => createMemoryCacheStore(1
     it('re-storing a key replaces the entry', async () => {
       const [a, b] = await make();
       await a.set('k', entry(['prd_1']), await a.mark());
-      const newer = { ...entry(['prd_2']), data: '{"v":2}' };
+      const newer = { ...entry(['prd_2']), data: Buffer.from('{"v":2}') };
       await b.set('k', newer, await b.mark());
       expect(await a.get('k', 2000)).toEqual(newer);
     });

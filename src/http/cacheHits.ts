@@ -42,7 +42,8 @@ export interface CacheableRead {
 export interface HttpAnswer {
   status: number;
   headers: [string, string][];
-  body: string;
+  /** A cache hit's body is bytes (its stored data as they are), any other answer's a string. */
+  body: string | Buffer;
   /** For the request's log line: its operation, and its cost when it was admitted. */
   operation: string;
   cost?: { requested: number; actual: number };
@@ -61,12 +62,21 @@ const KEY_MEMO_MAX_CHARS = 2048;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** A hit's body opens with these bytes, then the stored data's (`CacheEntry.data`). */
+const DATA_OPEN = Buffer.from('{"data":');
+
 export type CacheHits = ReturnType<typeof createCacheHits>;
 
 interface Prepared {
   op: ReturnType<typeof readOperation>;
   /** The analysis of the operation's text (undefined when it comes from the APQ store). */
   doc?: DocumentInfo | null;
+  /**
+   * A persisted query's text as the APQ store last gave it, and its analysis: the store is asked on every request
+   * (an evicted query is Apollo's PERSISTED_QUERY_NOT_FOUND), but the same text is not analyzed again.
+   */
+  persisted?: { query: string; doc: DocumentInfo | null };
+  /** A public read's key: it depends on the content and its document alone. */
   publicKey?: string;
 }
 
@@ -127,11 +137,16 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
      * unless `register` is false, when such a request is not a cacheable read either.
      */
     async read(req: GraphQLHttpRequest, viewerOf: ViewerOf, register = true): Promise<CacheableRead | null> {
-      const { op, doc: analyzed } = prepare(req);
+      const made = prepare(req);
+      const { op } = made;
       // A store that cannot be trusted right now (Redis lost or recovering) is not read: reads go to the database.
       if (!op || !isCsrfSafe(req) || !cache.store.available()) return null;
       const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
-      const doc = analyzed ?? (query === undefined ? null : cache.analyze(query, op.operationName));
+      if (made.doc === undefined && query !== undefined && made.persisted?.query !== query) {
+        made.persisted = { query, doc: cache.analyze(query, op.operationName) };
+        made.publicKey = undefined;
+      }
+      const doc = made.doc !== undefined ? made.doc : query === undefined ? null : made.persisted!.doc;
       if (!doc?.isQuery) return null;
       if (op.query !== undefined && op.persistedHash !== undefined) {
         // A hash that does not match the text is Apollo's to refuse.
@@ -140,9 +155,9 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
       const caller = await viewerOf();
       if (!caller) return null;
       const operation = () => operationNameOf(doc, query!, op.operationName);
-      if (doc.scope === 'PUBLIC' && analyzed) {
-        // The key of a public read depends on its content alone: kept with it (see `prepare`).
-        const key = (prepared.get(contentOf(req)!)!.publicKey ??= cacheKey(doc, op.operationName, op.variables, null));
+      if (doc.scope === 'PUBLIC') {
+        // The key of a public read depends on its content and document alone: kept with them (see `prepare`).
+        const key = (made.publicKey ??= cacheKey(doc, op.operationName, op.variables, null));
         return { doc, query: query!, viewer: caller.viewer, key, remember: () => undefined, operation };
       }
       const { key, remember } = keyFor(doc, op.operationName, op.variables, caller.viewer);
@@ -179,7 +194,7 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
       return {
         status: 200,
         headers,
-        body: `{"data":${entry.data},"extensions":{"cost":${cost}}}`,
+        body: Buffer.concat([DATA_OPEN, entry.data, Buffer.from(`,"extensions":{"cost":${cost}}}`)]),
         operation,
         cost: { requested: entry.requestedCost, actual: entry.actualCost },
       };

@@ -156,7 +156,7 @@ function toEntry(res: HTTPGraphQLResponse, body: string, ctx: Context, doc: Docu
   if (parsed.errors || parsed.data === undefined || !parsed.extensions?.cost) return null;
   const maxAge = Number(policy[1]);
   return {
-    data: JSON.stringify(parsed.data),
+    data: Buffer.from(JSON.stringify(parsed.data)),
     tags: [...ctx.cache.tags],
     requestedCost: parsed.extensions.cost.requestedQueryCost,
     actualCost: parsed.extensions.cost.actualQueryCost,

@@ -152,10 +152,18 @@ export function createRedisLink(url: string, options: RedisLinkOptions = {}): Re
   };
 }
 
-/** Typed access to a script registered with ioredis' `defineCommand` (EVALSHA, EVAL once if Redis lost it). */
-export function defineScript<R>(client: Redis, name: string, lua: string): (keys: string[], args: (string | number)[]) => Promise<R> {
+/**
+ * Typed access to a script registered with ioredis' `defineCommand` (EVALSHA, EVAL once if Redis lost it).
+ * `bytes`: its string replies arrive as Buffers (ioredis' `<name>Buffer` variant of the command), undecoded.
+ */
+export function defineScript<R>(
+  client: Redis,
+  name: string,
+  lua: string,
+  { bytes = false } = {},
+): (keys: string[], args: (string | number | Buffer)[]) => Promise<R> {
   client.defineCommand(name, { lua });
-  const call = (client as unknown as Record<string, (...args: (string | number)[]) => Promise<R>>)[name]!;
+  const call = (client as unknown as Record<string, (...args: (string | number | Buffer)[]) => Promise<R>>)[bytes ? `${name}Buffer` : name]!;
   return (keys, args) => call.call(client, keys.length, ...keys, ...args);
 }
 

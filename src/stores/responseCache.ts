@@ -6,8 +6,11 @@
  * and `responseCacheRedis.ts`, shared by every instance. `createStores` picks one.
  */
 export interface CacheEntry {
-  /** The response's `data`, serialized once at store time. */
-  data: string;
+  /**
+   * The response's `data`, serialized once at store time, as UTF-8: a hit writes these bytes as they are, where a
+   * string would be measured and encoded again on every hit (two passes over a body that holds `₹`, two-byte in V8).
+   */
+  data: Buffer;
   /** Entity and list tags: `prd_1`, `Product:list`, `Category:cat_3:products`. No commas. */
   tags: string[];
   /** The requested and actual query cost of the stored response: every hit is charged the same way again. */
@@ -42,7 +45,7 @@ export interface ResponseCacheStore {
 /** How many recent invalidations the guard remembers; a mark older than all of them is refused. */
 export const GUARD_RECORDS = 50_000;
 
-/** @param maxBytes bound on the stored bodies and keys (approximate: UTF-16 length × 2). */
+/** @param maxBytes bound on the stored bodies and keys (approximate: the data's bytes, the key and tags at 2 a character). */
 export function createMemoryCacheStore(maxBytes: number): ResponseCacheStore {
   const entries = new Map<string, { entry: CacheEntry; bytes: number }>();
   const byTag = new Map<string, Set<string>>();
@@ -81,7 +84,7 @@ export function createMemoryCacheStore(maxBytes: number): ResponseCacheStore {
     mark: async () => ({ epoch: '0', seq: sequence }),
     async set(key, entry, mark) {
       if (mark.seq < floor || entry.tags.some((tag) => (invalidatedAt.get(tag) ?? -1) > mark.seq)) return false;
-      const size = (key.length + entry.data.length + entry.tags.join().length) * 2 + 200;
+      const size = entry.data.length + (key.length + entry.tags.join().length) * 2 + 200;
       if (size > maxBytes) return false;
       remove(key);
       entries.set(key, { entry, bytes: size });

@@ -76,6 +76,8 @@ if over > 0 then
 end
 return dropped`;
 
+const NEWLINE = 0x0a;
+
 /** A mark `set` always refuses: taken while Redis could not be asked. */
 const NO_MARK: CacheMark = { epoch: 'none', seq: -1 };
 
@@ -88,7 +90,7 @@ export function createRedisCacheStore(link: RedisLink, maxEntryBytes: number): R
   const p = `${link.prefix}{rc}:`;
   const keys = { epoch: `${p}epoch`, seq: `${p}seq`, inv: `${p}inv`, floor: `${p}floor`, tag: `${p}t:` };
   const entryKey = (key: string) => `${p}e:${key}`;
-  const get = defineScript<string | null>(client, 'bazaarCacheGet', GET);
+  const get = defineScript<Buffer | null>(client, 'bazaarCacheGet', GET, { bytes: true });
   const mark = defineScript<[string, string]>(client, 'bazaarCacheMark', MARK);
   const set = defineScript<number>(client, 'bazaarCacheSet', SET);
   const invalidate = defineScript<number>(client, 'bazaarCacheInvalidate', INVALIDATE);
@@ -102,18 +104,18 @@ export function createRedisCacheStore(link: RedisLink, maxEntryBytes: number): R
   return {
     available: () => link.available(),
     async get(key, now) {
-      let value: string | null;
+      let value: Buffer | null;
       try {
         value = await get([entryKey(key), keys.epoch], [keys.tag]);
       } catch {
         return undefined;
       }
       if (value === null) return undefined;
-      const a = value.indexOf('\n');
-      const b = value.indexOf('\n', a + 1);
-      const meta = JSON.parse(value.slice(a + 1, b)) as Omit<CacheEntry, 'data' | 'tags'>;
+      const a = value.indexOf(NEWLINE);
+      const b = value.indexOf(NEWLINE, a + 1);
+      const meta = JSON.parse(value.toString('utf8', a + 1, b)) as Omit<CacheEntry, 'data' | 'tags'>;
       if (meta.expiresAt <= now) return undefined;
-      return { ...meta, tags: a === 0 ? [] : value.slice(0, a).split(','), data: value.slice(b + 1) };
+      return { ...meta, tags: a === 0 ? [] : value.toString('utf8', 0, a).split(','), data: value.subarray(b + 1) };
     },
     async mark() {
       try {
@@ -126,9 +128,9 @@ export function createRedisCacheStore(link: RedisLink, maxEntryBytes: number): R
     async set(key, entry, at) {
       if (at === NO_MARK || !link.available()) return false;
       const ttl = Math.floor(entry.expiresAt - entry.storedAt);
-      if (ttl <= 0 || entry.data.length * 2 > maxEntryBytes) return false;
+      if (ttl <= 0 || entry.data.length > maxEntryBytes) return false;
       const { data, tags, ...meta } = entry;
-      const value = `${tags.join(',')}\n${JSON.stringify(meta)}\n${data}`;
+      const value = Buffer.concat([Buffer.from(`${tags.join(',')}\n${JSON.stringify(meta)}\n`), data]);
       try {
         return (await set([entryKey(key), keys.epoch, keys.inv, keys.floor], [at.epoch, at.seq, ttl, keys.tag, value, ...tags])) === 1;
       } catch {
