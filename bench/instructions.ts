@@ -50,9 +50,10 @@ const out = join(dir, 'callgrind.out');
 const valgrind = ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, '--dump-instr=no', '-q'];
 // callgrind_control finds the process by a file named after USER and HOST: the same for both sides.
 /**
- * Under callgrind threads take turns, so V8's compiler thread, given a slice now and then, would still be compiling
- * (and the code running unoptimized) long after the warm-up, differently from run to run; compiled on the event loop
- * as it is asked for, the hot code is optimized during the warm-up, and the count is of the steady state.
+ * Under callgrind threads take turns, so V8's compiler thread, given a slice now and then, is still compiling long
+ * after the warm-up; compiled on the event loop as it is asked for, less of it is left for the counted requests. Not
+ * all: after 10,000 warm-up requests the compiler still took ~100,000 instructions a cache hit (the ceiling's too),
+ * which is why the listing counts it apart.
  */
 const NODE_FLAGS = ['--no-concurrent-recompilation'];
 // --perf-basic-prof: V8 writes where it put each compiled JavaScript function (/tmp/perf-<pid>.map), which names
