@@ -48,17 +48,17 @@ const dir = mkdtempSync(join(tmpdir(), 'bazaar-callgrind-'));
 const out = join(dir, 'callgrind.out');
 // Counting starts off (startup and warm-up run faster, and are not counted); callgrind_control turns it on.
 const valgrind = ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, '--dump-instr=no', '-q'];
-// callgrind_control finds the process by a file named after USER and HOST: the same for both sides.
 /**
- * Under callgrind threads take turns, so V8's compiler thread, given a slice now and then, is still compiling long
- * after the warm-up; compiled on the event loop as it is asked for, less of it is left for the counted requests. Not
- * all: after 10,000 warm-up requests the compiler still took ~100,000 instructions a cache hit (the ceiling's too),
- * which is why the listing counts it apart.
+ * Node flags of the counted server. Under callgrind threads take turns, so V8's compiler thread, given a slice now and
+ * then, is still compiling long after the warm-up; compiled on the event loop as it is asked for
+ * (`--no-concurrent-recompilation`), less of it is left for the counted requests. Not all: after 10,000 warm-up
+ * requests the compiler still took ~100,000 instructions a cache hit (the ceiling's too), which is why the listing
+ * counts it apart. `--perf-basic-prof`: V8 writes where it put each compiled JavaScript function
+ * (/tmp/perf-<pid>.map), which names what callgrind can only call by its address; the log it implies goes to `dir`.
  */
-const NODE_FLAGS = ['--no-concurrent-recompilation'];
-// --perf-basic-prof: V8 writes where it put each compiled JavaScript function (/tmp/perf-<pid>.map), which names
-// what callgrind can only call by its address.
-const env = { ...process.env, USER: process.env.USER ?? 'bench', HOST: '127.0.0.1', NODE_OPTIONS: '--perf-basic-prof' };
+const NODE_FLAGS = ['--no-concurrent-recompilation', '--perf-basic-prof', `--logfile=${join(dir, 'v8.log')}`, '--no-logfile-per-isolate'];
+// callgrind_control finds the process by a file named after USER and HOST: the same for both sides.
+const env = { ...process.env, USER: process.env.USER ?? 'bench', HOST: '127.0.0.1' };
 Object.assign(process.env, env);
 const extra = Object.fromEntries(values.env!.split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const startProject = () => startServer(catalog, 'project', { OPTIMIZATIONS: 'on', RESPONSE_CACHE: values.cache ? 'on' : 'off', ...extra });
