@@ -12,7 +12,7 @@
  * Needs valgrind (Debian's `valgrind` package). About 50 requests a second under it: a few minutes a run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '1000' },
     /** How many functions to list by their own instructions (0: none). */
     top: { type: 'string', default: '25' },
+    /** Copy callgrind's dump here, with the perf map, for callgrind_annotate (callers: `--tree=caller`). */
+    keep: { type: 'string' },
     /** `VAR=value,VAR=value` for the project's server (SQLITE_READERS=0, say). */
     env: { type: 'string', default: '' },
   },
@@ -80,6 +82,11 @@ try {
   control('--dump');
   const file = readdirSync(dir).map((f) => join(dir, f)).find((f) => f !== out && f.startsWith(out));
   if (!file) throw new Error('callgrind wrote no dump');
+  if (values.keep) {
+    mkdirSync(values.keep, { recursive: true });
+    copyFileSync(file, join(values.keep, 'callgrind.out'));
+    copyFileSync(`/tmp/perf-${server.pid}.map`, join(values.keep, 'perf.map'));
+  }
   const byFunction = named(selfCost(readFileSync(file, 'utf8')), jsNames(server.pid));
   const total = [...byFunction.values()].reduce((a, b) => a + b, 0);
   const n = measured.requests;

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCeiling } from './ceiling.js';
@@ -240,6 +240,7 @@ const report: RunReport = {
   fanout: fanouts,
   totalSeconds: (Date.now() - started) / 1000,
 };
+mkdirSync(values.out!, { recursive: true }); // `--out` may name a folder not made yet
 writeFileSync(join(values.out!, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(join(values.out!, 'report.md'), markdown(report));
 writeFileSync(join(values.out!, 'report.svg'), chart(report));
