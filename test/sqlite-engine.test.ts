@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMIT_PARAM } from '../src/data/sql.js';
+import { queryColumn } from '../src/db/adhoc.js';
 import { statement } from '../src/db/engine.js';
 import { UniqueViolation } from '../src/db/errors.js';
 import { openSqlite, type SqliteEngine } from '../src/db/sqlite.js';
@@ -45,6 +47,16 @@ describe('the SQLite engine', () => {
   it('refuses two different statements under one name', async () => {
     await engine.get(COUNT);
     await expect(engine.get(statement('t.count', 'SELECT 1 AS n'))).rejects.toThrow(/two different statements/);
+  });
+
+  it('limits rows by a bound LIMIT +? (LIMIT_PARAM), and refuses a bare LIMIT ?, which SQLite would prepare again on every run', async () => {
+    const page = statement<{ id: number }>('t.page', `SELECT id FROM categories ORDER BY id ${LIMIT_PARAM.sqlite}`);
+    expect(await engine.all(page, [1])).toEqual([{ id: 1 }]);
+    expect(await engine.all(page, [2])).toEqual([{ id: 1 }, { id: 2 }]);
+    await expect(engine.all(statement('t.bare', 'SELECT id FROM categories ORDER BY id LIMIT ?'), [1])).rejects.toThrow(/"t\.bare" binds a bare LIMIT \?/);
+    await expect(engine.all(statement('t.offset', 'SELECT id FROM categories LIMIT 5 OFFSET ?'), [1])).rejects.toThrow(/bare OFFSET \?: write OFFSET \+\?/);
+    // Ad-hoc SQL (tools, tests) is left as written: it is written for both engines and never on a hot path.
+    expect(await queryColumn(engine, 'SELECT id FROM categories ORDER BY id LIMIT ?', [1])).toEqual([1]);
   });
 
   it('keeps other statements out of a transaction while it awaits, and lets them in after the commit', async () => {

@@ -63,6 +63,8 @@ export function openPeerData(file: string, onStatement?: (sql: string, params: u
     };
   };
   const ids = (keys: readonly number[]) => JSON.stringify(keys);
+  // `limit +?`, as the project writes it (LIMIT_PARAM in src/data/sql.ts): a bare `limit ?` makes SQLite prepare
+  // the statement again on every run.
   const q = {
     products: prepare<ProductRow>(`select ${PRODUCT_COLUMNS} from products where id in (select value from json_each(?))`),
     sellers: prepare<SellerRow>('select id, name, city from sellers where id in (select value from json_each(?))'),
@@ -72,12 +74,12 @@ export function openPeerData(file: string, onStatement?: (sql: string, params: u
         where seller_id in (select value from json_each(?)) group by seller_id`,
     ),
     productsByCategory: prepare<ProductRow>(
-      `select ${PRODUCT_COLUMNS} from products where category_id = ? order by review_count desc, id desc limit ?`,
+      `select ${PRODUCT_COLUMNS} from products where category_id = ? order by review_count desc, id desc limit +?`,
     ),
     topReviews: prepare<ReviewRow>(
       `select r.id, r.product_id, r.author_id, r.rating, r.title, r.body, r.created_at
          from json_each(?) p join reviews r
-           on r.id in (select id from reviews where product_id = p.value order by rating desc, id desc limit ?)
+           on r.id in (select id from reviews where product_id = p.value order by rating desc, id desc limit +?)
         order by r.product_id, r.rating desc, r.id desc`,
     ),
   };

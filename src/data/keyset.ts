@@ -7,7 +7,7 @@
 import type { Table } from 'drizzle-orm';
 import { statement, type Queryable, type Statement } from '../db/engine.js';
 import type { PageRequest } from '../pagination.js';
-import { idIn, perDialect, selectList, tableName } from './sql.js';
+import { idIn, LIMIT_PARAM, perDialect, selectList, tableName } from './sql.js';
 
 /** Two SQL columns, the second being the unique tie-breaker (id); both in the same direction. */
 export interface Ordering {
@@ -50,12 +50,12 @@ export function parentPages<Row>(
       {
         sqlite:
           `SELECT ${selectList(table, 't')} FROM json_each(?) AS p JOIN ${from} AS t ON t."id" IN (` +
-          `SELECT c."id" FROM ${from} AS c WHERE c.${parent} = p.value${cond} ORDER BY ${orderBy(order, 'c')} LIMIT ?) ` +
+          `SELECT c."id" FROM ${from} AS c WHERE c.${parent} = p.value${cond} ORDER BY ${orderBy(order, 'c')} ${LIMIT_PARAM.sqlite}) ` +
           `ORDER BY p.key, ${orderBy(order, 't')}`,
         postgres:
           `SELECT ${selectList(table, 't')} FROM unnest(?::bigint[]) WITH ORDINALITY AS p(parent, ord) ` +
           `CROSS JOIN LATERAL (SELECT * FROM ${from} AS c WHERE c.${parent} = p.parent${cond} ` +
-          `ORDER BY ${orderBy(order, 'c')} LIMIT ?) AS t ORDER BY p.ord, ${orderBy(order, 't')}`,
+          `ORDER BY ${orderBy(order, 'c')} ${LIMIT_PARAM.postgres}) AS t ORDER BY p.ord, ${orderBy(order, 't')}`,
       },
       map,
     );

@@ -4,11 +4,11 @@
  * ascending product order (so two orders never wait on each other's rows in opposite order), and the event id is
  * taken from the one-row counter as the very last step, so event ids grow in the order transactions commit.
  */
-import { statement, type Queryable } from '../db/engine.js';
+import { statement, type Dialect, type Queryable } from '../db/engine.js';
 import { orderEvents, orderItems, orders, type OrderEventRow, type OrderItemRow, type OrderRow, type OrderStatus } from '../db/schema.js';
 import type { PageRequest } from '../pagination.js';
 import { countsByParent, countsOf, pagesOf, parentPages, type Ordering } from './keyset.js';
-import { byIds, memo, selectList } from './sql.js';
+import { byIds, LIMIT_PARAM, memo, perDialect, selectList } from './sql.js';
 
 export const ORDER_ORDER: Ordering = { columns: ['"created_at"', '"id"'], desc: true };
 
@@ -187,12 +187,12 @@ const sellersOf = {
   sqlite: `(SELECT group_concat(DISTINCT i."seller_id") FROM "order_items" AS i WHERE i."order_id" = e."order_id")`,
   postgres: `(SELECT string_agg(DISTINCT i."seller_id"::text, ',') FROM "order_items" AS i WHERE i."order_id" = e."order_id")`,
 };
-const committedAfter = (sellers: string) =>
-  `SELECT ${selectList(orderEvents, 'e')}, o."buyer_id" AS "buyerId", ${sellers} AS "sellerIds" ` +
-  `FROM "order_events" AS e JOIN "orders" AS o ON o."id" = e."order_id" WHERE e."id" > ? ORDER BY e."id" LIMIT ?`;
+const committedAfter = (d: Dialect) =>
+  `SELECT ${selectList(orderEvents, 'e')}, o."buyer_id" AS "buyerId", ${sellersOf[d]} AS "sellerIds" ` +
+  `FROM "order_events" AS e JOIN "orders" AS o ON o."id" = e."order_id" WHERE e."id" > ? ORDER BY e."id" ${LIMIT_PARAM[d]}`;
 const COMMITTED_AFTER = statement<CommittedEvent>(
   'orderEvents.committedAfter',
-  { sqlite: committedAfter(sellersOf.sqlite), postgres: committedAfter(sellersOf.postgres) },
+  perDialect(committedAfter),
   (raw) => ({ ...(raw as unknown as CommittedEvent), sellerIds: raw.sellerIds ? String(raw.sellerIds).split(',').map(Number) : [] }),
 );
 const LAST_EVENT_ID = statement<{ id: number | null }>('orderEvents.lastId', `SELECT max("id") AS "id" FROM "order_events"`);

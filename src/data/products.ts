@@ -4,7 +4,7 @@ import { statement, type Dialect, type Param, type Queryable, type Statement } f
 import { products, type ProductRow } from '../db/schema.js';
 import type { PageRequest, SortKey } from '../pagination.js';
 import { after, countsByParent, countsOf, orderBy, pageParams, pagesOf, parentPages, type Ordering } from './keyset.js';
-import { byIds, idIn, memo, perDialect, selectList } from './sql.js';
+import { byIds, idIn, LIMIT_PARAM, memo, perDialect, selectList } from './sql.js';
 
 /** Orders served from an index each. POPULAR (most reviewed first) is RELEVANCE when there is no search. */
 export const PRODUCT_ORDERS = {
@@ -123,7 +123,7 @@ const listStatement = memo((key: ListKey): Statement<ListedProduct> => {
     perDialect((d) => {
       const conds = conditions(shape, d, '');
       if (page === 'after') conds.push(after(ordering));
-      return `SELECT ${selectList(products)} FROM "products"${where(conds)} ORDER BY ${orderBy(ordering)} LIMIT ?`;
+      return `SELECT ${selectList(products)} FROM "products"${where(conds)} ORDER BY ${orderBy(ordering)} ${LIMIT_PARAM[d]}`;
     }),
     mapProduct,
   );
@@ -146,11 +146,11 @@ const searchStatement = memo((key: `${string}|${'first' | 'after'}`): Statement<
     sqlite:
       `SELECT ${selectList(products, 'p')}, hits.rank AS "rank" FROM ` +
       `(SELECT rowid AS hit_id, bm25(products_fts, 10.0, 4.0, 1.0) AS rank FROM products_fts WHERE products_fts MATCH ?) AS hits ` +
-      `JOIN "products" AS p ON p."id" = hits.hit_id${where(conds('sqlite'))} ORDER BY ${orderBy(SEARCH_ORDER.sqlite)} LIMIT ?`,
+      `JOIN "products" AS p ON p."id" = hits.hit_id${where(conds('sqlite'))} ORDER BY ${orderBy(SEARCH_ORDER.sqlite)} ${LIMIT_PARAM.sqlite}`,
     postgres:
       `SELECT ${selectList(products, 'p')}, ts_rank(p."search_vector", q)::float8 AS "rank" ` +
       `FROM "products" AS p, to_tsquery('simple', ?) AS q` +
-      `${where(['p."search_vector" @@ q', ...conds('postgres')])} ORDER BY "rank" DESC, p."id" DESC LIMIT ?`,
+      `${where(['p."search_vector" @@ q', ...conds('postgres')])} ORDER BY "rank" DESC, p."id" DESC ${LIMIT_PARAM.postgres}`,
   }, mapProduct);
 });
 

@@ -7,10 +7,13 @@ import { statement, type Param, type Queryable, type Statement } from './engine.
 
 const statements = new Map<string, Statement<Record<string, unknown>>>();
 
+/** What an ad-hoc statement's name starts with (the engine holds the application's statements to stricter rules). */
+export const ADHOC_PREFIX = 'adhoc:';
+
 function adhoc(sql: string): Statement<Record<string, unknown>> {
   let s = statements.get(sql);
   if (!s) {
-    s = statement(`adhoc:${sql}`, sql);
+    s = statement(`${ADHOC_PREFIX}${sql}`, sql);
     statements.set(sql, s);
   }
   return s;

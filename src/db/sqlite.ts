@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { ADHOC_PREFIX } from './adhoc.js';
 import type { Engine, Param, Queryable, SqlStats, Statement } from './engine.js';
 import { UniqueViolation } from './errors.js';
 import { DEFAULT_SQLITE_READERS, SqliteReaders } from './sqliteReaders.js';
@@ -261,6 +262,9 @@ class Sqlite implements SqliteEngine {
     if (entry?.source !== statement) {
       const text = sqliteText(statement);
       if (entry && text !== entry.text) throw new Error(`two different statements are named "${statement.name}"`);
+      // Ad-hoc SQL (tools and tests, src/db/adhoc.ts) is written for both engines and is never on a hot path.
+      const bare = statement.name.startsWith(ADHOC_PREFIX) ? null : BARE_LIMIT.exec(text);
+      if (bare) throw new Error(`statement "${statement.name}" binds a bare ${bare[1]!.toUpperCase()} ?: write ${bare[1]!.toUpperCase()} +? (LIMIT_PARAM in src/data/sql.ts)`);
       const prepared = entry?.prepared ?? this.sqlite.prepare(text);
       // Rows come as arrays and become objects in JavaScript (src/db/sqliteRows.ts).
       const row = entry?.row ?? (prepared.reader ? rowMaker(prepared.raw(true).columns().map((c) => c.name)) : undefined);
@@ -377,6 +381,13 @@ class Transaction implements Queryable {
 }
 
 const sqliteText = (s: Statement<unknown>) => (typeof s.sql === 'string' ? s.sql : s.sql.sqlite);
+
+/**
+ * A `LIMIT ?` or `OFFSET ?` whose parameter is bare: SQLite would prepare the statement again on every run
+ * (`LIMIT_PARAM` in src/data/sql.ts says why), so the application's statements are refused it, as the programming
+ * error it is.
+ */
+const BARE_LIMIT = /\b(LIMIT|OFFSET)\s+\?/i;
 
 /** better-sqlite3 binds numbers, strings, null; booleans become 0/1 and id lists JSON text (for `json_each(?)`). */
 function bind(params: readonly Param[]): unknown[] {
