@@ -39,9 +39,9 @@ export function idIn(column: string): Record<Dialect, string> {
 /**
  * A row limit bound as a parameter, per dialect. On SQLite it is `LIMIT +?`: SQLite reads a bare `LIMIT ?`'s bound
  * value while planning and so marks the statement to be prepared again whenever that parameter is bound anew, which
- * is every run (the product page's reviews statement took 26 µs so and 12 µs as `LIMIT +?`, a re-prepare of ~150,000
- * instructions a request). With the unary plus the limit is an expression the planner does not read: the same plan,
- * the same rows. The SQLite engine refuses a bare `LIMIT ?` (src/db/sqlite.ts).
+ * is every run (the product page's reviews statement: 26 µs a run with `LIMIT ?`, 12 µs with `LIMIT +?`; the
+ * re-prepare is ~150,000 instructions). With the unary plus the limit is an expression the planner does not read:
+ * the same plan, the same rows. The SQLite engine refuses the application a bare `LIMIT ?` (src/db/sqlite.ts).
  */
 export const LIMIT_PARAM: Record<Dialect, string> = { sqlite: 'LIMIT +?', postgres: 'LIMIT ?' };
 
