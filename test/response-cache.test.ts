@@ -38,12 +38,6 @@ describe('a repeated read is a hit', () => {
     const second = await server.gql(PRODUCT, { id: 'prd_5' });
     expect([xCache(first), xCache(second)]).toEqual(['MISS', 'HIT']);
     expect(second.body.data).toEqual(first.body.data);
-    // A hit writes the stored bytes: text beyond ASCII (the rupee sign) arrives as the miss sent it.
-    const query = `{ product(id: "prd_5") { title price { formatted } } }`;
-    const [miss, hit] = [await server.gql(query), await server.gql(query)];
-    expect([xCache(miss), xCache(hit)]).toEqual(['MISS', 'HIT']);
-    expect(dataOf<any>(hit).product.price.formatted).toMatch(/^₹[\d,]+\.\d\d$/);
-    expect(hit.body.data).toEqual(miss.body.data);
     expect(Number(second.headers.get('age'))).toBeGreaterThanOrEqual(0);
     expect((second.body as any).extensions.cost).toMatchObject({
       requestedQueryCost: (first.body as any).extensions.cost.requestedQueryCost,
@@ -51,6 +45,14 @@ describe('a repeated read is a hit', () => {
       limit: 1000,
       throttleStatus: { maximumAvailable: expect.any(Number), currentlyAvailable: expect.any(Number), restoreRate: 100 },
     });
+  });
+
+  it('a hit writes the stored bytes: text beyond ASCII (the rupee sign) arrives as the miss sent it', async () => {
+    const query = `{ product(id: "prd_5") { title price { formatted } } }`;
+    const [miss, hit] = [await server.gql(query), await server.gql(query)];
+    expect([xCache(miss), xCache(hit)]).toEqual(['MISS', 'HIT']);
+    expect(dataOf<any>(hit).product.price.formatted).toMatch(/^₹[\d,]+\.\d\d$/);
+    expect(hit.body.data).toEqual(miss.body.data);
   });
 
   it('normalized variants share one entry: whitespace, comments, variable key order', async () => {

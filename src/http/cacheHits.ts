@@ -60,6 +60,9 @@ export type ViewerOf = () => Promise<{ viewer: Viewer | null } | null>;
 const KEY_MEMO_BYTES = 4 * 1024 * 1024;
 const KEY_MEMO_MAX_CHARS = 2048;
 
+/** Persisted queries' texts kept with their analysis (`persistedDoc`), by their size. */
+const PERSISTED_MEMO_BYTES = 4 * 1024 * 1024;
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** A hit's body opens with these bytes, then the stored data's (`CacheEntry.data`). */
@@ -71,13 +74,10 @@ interface Prepared {
   op: ReturnType<typeof readOperation>;
   /** The analysis of the operation's text (undefined when it comes from the APQ store). */
   doc?: DocumentInfo | null;
-  /**
-   * A persisted query's text as the APQ store last gave it, and its analysis: the store is asked on every request
-   * (an evicted query is Apollo's PERSISTED_QUERY_NOT_FOUND), but the same text is not analyzed again.
-   */
-  persisted?: { query: string; doc: DocumentInfo | null };
   /** A public read's key: it depends on the content and its document alone. */
   publicKey?: string;
+  /** The document `publicKey` was made for (a persisted query's comes from the APQ store each time). */
+  keyedFor?: DocumentInfo;
 }
 
 const contentOf = (req: GraphQLHttpRequest): object | null => {
@@ -88,6 +88,22 @@ const contentOf = (req: GraphQLHttpRequest): object | null => {
 export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: ResponseCacheRoute) {
   const hits = metrics.responseCache.labels({ result: 'hit' });
   const keys = new LRUCache<string, string>({ maxSize: KEY_MEMO_BYTES, sizeCalculation: (key, memo) => (memo.length + key.length) * 2 + 100 });
+  const persisted = new LRUCache<string, { query: string; doc: DocumentInfo | null }>({
+    maxSize: PERSISTED_MEMO_BYTES,
+    sizeCalculation: (known, key) => (known.query.length + key.length) * 2 + 200,
+  });
+
+  /**
+   * The analysis of a persisted query's text as the APQ store gave it this time (the store is asked on every
+   * request: an evicted query is Apollo's PERSISTED_QUERY_NOT_FOUND). Kept by hash and operation name, one copy
+   * whatever the requests that name it, so the same text is compared, not hashed and analyzed again.
+   */
+  function persistedDoc(hash: string, operationName: string | undefined, query: string): DocumentInfo | null {
+    const key = `${hash}\n${operationName ?? ''}`;
+    let known = persisted.get(key);
+    if (known?.query !== query) persisted.set(key, (known = { query, doc: cache.analyze(query, operationName) }));
+    return known.doc;
+  }
 
   /**
    * `cacheKey`, memoized on the request as sent: the same document analysis, operation name, variables (their JSON
@@ -142,11 +158,7 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
       // A store that cannot be trusted right now (Redis lost or recovering) is not read: reads go to the database.
       if (!op || !isCsrfSafe(req) || !cache.store.available()) return null;
       const query = op.query ?? (op.persistedHash ? await cache.apq.get(`apq:${op.persistedHash}`) : undefined);
-      if (made.doc === undefined && query !== undefined && made.persisted?.query !== query) {
-        made.persisted = { query, doc: cache.analyze(query, op.operationName) };
-        made.publicKey = undefined;
-      }
-      const doc = made.doc !== undefined ? made.doc : query === undefined ? null : made.persisted!.doc;
+      const doc = made.doc !== undefined ? made.doc : query === undefined ? null : persistedDoc(op.persistedHash!, op.operationName, query);
       if (!doc?.isQuery) return null;
       if (op.query !== undefined && op.persistedHash !== undefined) {
         // A hash that does not match the text is Apollo's to refuse.
@@ -157,8 +169,11 @@ export function createCacheHits(deps: AppDeps, metrics: Metrics, cache: Response
       const operation = () => operationNameOf(doc, query!, op.operationName);
       if (doc.scope === 'PUBLIC') {
         // The key of a public read depends on its content and document alone: kept with them (see `prepare`).
-        const key = (made.publicKey ??= cacheKey(doc, op.operationName, op.variables, null));
-        return { doc, query: query!, viewer: caller.viewer, key, remember: () => undefined, operation };
+        if (made.keyedFor !== doc) {
+          made.publicKey = cacheKey(doc, op.operationName, op.variables, null);
+          made.keyedFor = doc;
+        }
+        return { doc, query: query!, viewer: caller.viewer, key: made.publicKey!, remember: () => undefined, operation };
       }
       const { key, remember } = keyFor(doc, op.operationName, op.variables, caller.viewer);
       return { doc, query: query!, viewer: caller.viewer, key, remember, operation };
