@@ -20,7 +20,8 @@ export default defineConfig({
     // migrate); the postgres project's globalSetup starts a private PostgreSQL for the run.
     projects: [
       { extends: true, test: { name: 'sqlite', exclude: [...configDefaults.exclude, 'test/postgres/**'] } },
-      { extends: true, test: { name: 'postgres' } },
+      // Execution threads are SQLite's (PostgreSQL has a pool of connections instead): their suite runs once.
+      { extends: true, test: { name: 'postgres', exclude: [...configDefaults.exclude, 'test/execution-threads.test.ts'] } },
     ],
   },
 });

@@ -18,8 +18,10 @@ import { usersByIds } from './data/catalog.js';
 import { authenticate, createAccessTokens } from './auth/tokens.js';
 import { createContext, type AppDeps, type Clock, type Context } from './context.js';
 import type { Engine } from './db/engine.js';
+import type { SqliteEngine } from './db/sqlite.js';
 import { createFormatError } from './graphql/formatError.js';
 import { jitExecutor } from './graphql/executor.js';
+import { createExecutionPool, type ExecutionPool } from './graphql/executionPool.js';
 import { createFastPath } from './http/fastPath.js';
 import { loadTypeDefs } from './graphql/schema.js';
 import { registerOpsRoutes } from './http/ops.js';
@@ -55,6 +57,8 @@ export interface App {
   subscriptions: SubscriptionServer;
   /** The front door (cache hits and the fast path before fastify): `answered()` counts what it wrote itself. */
   frontDoor: FrontDoor | null;
+  /** The execution threads (SQLite, EXECUTION_THREADS > 0, response cache off): `ready()` waits for them to load. */
+  threads: ExecutionPool | null;
   /** Starts listening; resolves to the base URL (`http://127.0.0.1:PORT`). */
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;
@@ -156,8 +160,23 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   const jit = config.optimizations && config.executor === 'jit' ? jitExecutor(schema) : null;
   // Operations Apollo has served run straight from the route next time (src/http/fastPath.ts): queries with the
   // response cache off, mutations always.
+  // SQLite: the fast path's queries execute on worker threads, each with a read-only connection (EXECUTION_THREADS).
+  const threads =
+    jit && !deps.responseCache && database.dialect === 'sqlite' && config.executionThreads > 0
+      ? createExecutionPool({
+          threads: config.executionThreads,
+          file: (database as SqliteEngine).path,
+          config,
+          selections: limits.selections,
+          onStatements: (count) => {
+            database.stats.statements += count;
+          },
+          onFailure: (err) => fastify.log.warn({ err }, 'an execution thread stopped; its queries run on the event loop'),
+        })
+      : null;
   const fastPath = jit
     ? createFastPath({
+        threads,
         schema,
         deps,
         limits,
@@ -255,10 +274,12 @@ export async function createApp(config: Config, database: Engine, options: AppOp
     metrics,
     subscriptions,
     frontDoor,
+    threads,
     listen: (port = config.port, host = config.host) => fastify.listen({ port, host }),
     async close() {
       frontDoor?.close();
       await apollo.stop(); // drains fastify (in-flight requests finish, new ones get 503) and closes every WebSocket
+      await threads?.close();
       await stores.close();
       await database.close();
     },

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { DEFAULT_OFFLOAD_FROM_US } from '../src/db/sqliteReaders.js';
@@ -26,6 +27,8 @@ describe('configuration is read and validated once, failing with one line naming
     [{ SQLITE_READERS: '17' }, 'SQLITE_READERS'],
     [{ SQLITE_OFFLOAD_US: '-1' }, 'SQLITE_OFFLOAD_US'],
     [{ SQLITE_OFFLOAD_US: 'soon' }, 'SQLITE_OFFLOAD_US'],
+    [{ EXECUTION_THREADS: 'many' }, 'EXECUTION_THREADS'],
+    [{ EXECUTION_THREADS: '65' }, 'EXECUTION_THREADS'],
   ])('%j fails naming %s', (env, name) => {
     let error: unknown;
     try {
@@ -57,6 +60,12 @@ describe('configuration is read and validated once, failing with one line naming
     expect(loadConfig({ SQLITE_READERS: '0' }).sqliteReaders).toBe(0);
     expect(loadConfig({ SQLITE_READERS: '2' }).sqliteReaders).toBe(2);
     expect(loadConfig({}).sqliteReaders).toBe(0);
+  });
+
+  it('EXECUTION_THREADS sets the execution threads: one a core (at most 4) unless told; 0 runs every query on the event loop', () => {
+    expect(loadConfig({ EXECUTION_THREADS: '0' }).executionThreads).toBe(0);
+    expect(loadConfig({ EXECUTION_THREADS: '3' }).executionThreads).toBe(3);
+    expect(loadConfig({}).executionThreads).toBe(Math.min(availableParallelism(), 4));
   });
 
   it('SQLITE_OFFLOAD_US sets the SQLite time from which a read goes to a reader', () => {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_OFFLOAD_FROM_US, DEFAULT_SQLITE_READERS } from '../db/sqliteReaders.js';
+import { DEFAULT_EXECUTION_THREADS } from '../graphql/executionPool.js';
 
 export type Environment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -31,6 +32,12 @@ export interface Config {
    * least this many µs; cheaper reads run on the event loop. @default DEFAULT_OFFLOAD_FROM_US (src/db/sqliteReaders.ts)
    */
   sqliteOffloadUs: number;
+  /**
+   * SQLite only: worker threads that execute repeated queries (the fast path's), each on a read-only connection of
+   * its own, so execution leaves the event loop for the machine's other cores (0: every query on the event loop).
+   * @default os.availableParallelism(), at most 4 (src/graphql/executionPool.ts)
+   */
+  executionThreads: number;
   /** HS256 secret for access tokens. Generated (and warned about) in development when unset. */
   jwtSecret: string;
   jwtSecretGenerated: boolean;
@@ -226,6 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: databaseUrl(env.DATABASE_URL),
     sqliteReaders: int(env, 'SQLITE_READERS', DEFAULT_SQLITE_READERS, 0, 16),
     sqliteOffloadUs: int(env, 'SQLITE_OFFLOAD_US', DEFAULT_OFFLOAD_FROM_US, 0, 60_000_000),
+    executionThreads: int(env, 'EXECUTION_THREADS', DEFAULT_EXECUTION_THREADS, 0, 64),
     jwtSecret,
     jwtSecretGenerated,
     maxQueryCost,

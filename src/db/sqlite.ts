@@ -72,6 +72,18 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteEng
   return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000, readers > 0 ? new SqliteReaders(file, readers, options.offloadFromUs) : null);
 }
 
+/**
+ * A read-only connection to a database another connection owns (migrated, in WAL mode): what an execution thread
+ * (src/graphql/executionThread.ts) reads with. Each statement sees the last committed state, as a read outside a
+ * transaction on the main connection does; a write fails with SQLITE_READONLY.
+ */
+export function openSqliteReadOnly(path: string): SqliteEngine {
+  const file = resolve(path);
+  const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  return new Sqlite(sqlite, file, 15_000, null);
+}
+
 class Sqlite implements SqliteEngine {
   readonly dialect = 'sqlite' as const;
   readonly stats = { statements: 0, onReaders: 0 };
@@ -213,7 +225,7 @@ class Sqlite implements SqliteEngine {
     // Readers first: the last connection to close checkpoints the WAL into the file.
     await this.readers?.close();
     this.prepared.clear();
-    this.sqlite.pragma('optimize');
+    if (!this.sqlite.readonly) this.sqlite.pragma('optimize');
     this.sqlite.close();
   }
 

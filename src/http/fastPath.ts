@@ -36,6 +36,7 @@ import { batchOf } from '../plugins/queryCost/batch.js';
 import { PASSWORD_MUTATIONS, type QueryLimits } from '../plugins/queryCost/limits.js';
 import { rootFieldCount } from '../plugins/queryCost/shape.js';
 import type { RequestedCostMemo } from '../plugins/queryCost/memo.js';
+import type { ExecutionPool } from '../graphql/executionPool.js';
 import type { Caller } from '../plugins/rateLimit/index.js';
 import type { HttpAnswer } from './cacheHits.js';
 import type { GraphQLHttpRequest } from './graphqlRequest.js';
@@ -45,6 +46,11 @@ export interface FastRequest extends GraphQLHttpRequest {
   ip: string;
   /** The request's id, for its context (and so its log lines). */
   id: string;
+  /**
+   * The HTTP request itself (node:http's), the same object for the front door and the route after it: a query that
+   * failed here once is not run here again when the route is offered it.
+   */
+  raw?: object;
 }
 
 export interface FastPathOptions {
@@ -62,6 +68,8 @@ export interface FastPathOptions {
   /** Apollo's `formatError` and whether it includes stack traces, for a mutation's errors. */
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   includeStacktrace: boolean;
+  /** Execution threads (SQLite, src/graphql/executionPool.ts): queries run there when one is ready. */
+  threads?: ExecutionPool | null;
   /**
    * Bound on the memo of documents seen: keys, parsed documents (weighed as Apollo's document store weighs them)
    * and compiled operations. @default 16 MiB
@@ -71,6 +79,8 @@ export interface FastPathOptions {
 
 /** A document Apollo served: what the fast path needs to serve it again. */
 interface Seen {
+  /** Its number, for the execution threads (which keep it compiled by that number). */
+  id: number;
   document: DocumentNode;
   operation: OperationDefinitionNode;
   compiled: CompiledQuery;
@@ -85,6 +95,7 @@ const TEXT_MAX = 8192;
 /** A compiled operation's heap, roughly: its generated function and closures. */
 const COMPILED_BYTES = 4096;
 const JSON_TYPE = 'application/json; charset=utf-8';
+const DATA_OPEN = Buffer.from('{"data":');
 
 export interface FastPath {
   /** Fills the memo: Apollo's hook after a query was answered without errors (so it was admitted and charged). */
@@ -97,7 +108,10 @@ export interface FastPath {
 }
 
 export function createFastPath(options: FastPathOptions): FastPath {
-  const { schema, deps, limits, costs, compile, countDeprecations, queries, maxBytes = 16 * 1024 * 1024 } = options;
+  const { schema, deps, limits, costs, compile, countDeprecations, queries, threads, maxBytes = 16 * 1024 * 1024 } = options;
+  let documents = 0;
+  /** Requests whose query failed here: Apollo answers them (the front door declined, the route must not retry). */
+  const declined = new WeakSet<object>();
   const seen = new LRUCache<string, Seen>({
     maxSize: maxBytes,
     sizeCalculation: (entry, key) => key.length * 2 + documentBytes(entry.document) + COMPILED_BYTES,
@@ -120,6 +134,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
     if (!isCompiledQuery(compiled)) return;
     const maxAge = policy.maxAge ?? 0;
     seen.set(key, {
+      id: ++documents,
       document,
       operation,
       compiled,
@@ -154,6 +169,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
   };
 
   async function serve(req: FastRequest, viewer: Viewer | null): Promise<HttpAnswer | undefined> {
+    if (req.raw && declined.has(req.raw)) return undefined;
     const incoming = plainRequest(req);
     if (!incoming) return undefined;
     const key = memoKey(incoming.query, incoming.operationName);
@@ -173,6 +189,27 @@ export function createFastPath(options: FastPathOptions): FastPath {
     }
     cost.costing.remember(coerced);
 
+    const onThread = mutation ? undefined : threads?.run(entry.id, incoming.query, incoming.operationName, incoming.variables, viewer, req, requested);
+    if (onThread) {
+      const executed = await onThread;
+      if (!executed) {
+        if (req.raw) declined.add(req.raw);
+        await deps.rateLimiter.refund(payer, requested).catch(() => undefined);
+        return undefined;
+      }
+      const throttleStatus = await deps.rateLimiter.refund(payer, requested - executed.actual);
+      countDeprecations(entry, incoming.query);
+      const extensions = { cost: { requestedQueryCost: requested, actualQueryCost: executed.actual, limit: limits.cost, throttleStatus } };
+      return {
+        status: 200,
+        headers: [['cache-control', entry.cacheControl], ['content-type', JSON_TYPE], ['x-cache', 'BYPASS']],
+        // The same bytes as JSON.stringify({ data, extensions }) below, with the data serialized on the thread.
+        body: Buffer.concat([DATA_OPEN, executed.data, Buffer.from(`,"extensions":${JSON.stringify(extensions)}}\n`)]),
+        operation: entry.label ?? '(anonymous)',
+        cost: { requested, actual: executed.actual },
+      };
+    }
+
     const ctx = createContext(deps, viewer, { ip: req.ip, requestId: req.id });
     if (mutation) countDeprecations(entry, incoming.query); // Apollo counts once execution starts, errors or not
     let result;
@@ -185,6 +222,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
     const failed = !result || !!result.errors || !result.data;
     if (failed && !mutation) {
       // A query's errors keep Apollo's shape: give everything back and let Apollo run it again and answer.
+      if (req.raw) declined.add(req.raw);
       await deps.rateLimiter.refund(payer, requested).catch(() => undefined);
       return undefined;
     }

@@ -125,7 +125,7 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
     if (fast) {
       const who = await viewerOf();
       try {
-        const served = who && (await fast.serve({ ...parsed, ip, id }, who.viewer));
+        const served = who && (await fast.serve({ ...parsed, ip, id, raw: req }, who.viewer));
         if (served) return served;
       } catch (err) {
         // It may have run (a mutation cannot run twice): answered here as the route's error handler answers.

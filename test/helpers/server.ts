@@ -45,6 +45,13 @@ export interface StartOptions {
 const UNTHROTTLED = { RATE_LIMIT_ANON_MAX: '100000000', RATE_LIMIT_MAX: '100000000', SIGNUP_BURST: '100000' };
 
 /**
+ * Queries on the event loop unless a test asks for execution threads (test/execution-threads.test.ts,
+ * test/fast-path.test.ts): a thread takes work only once it has loaded, so which path a query took would otherwise
+ * depend on timing.
+ */
+const INLINE = { EXECUTION_THREADS: '0' };
+
+/**
  * Servers still open when a test file ends. Registered at import (the file's root suite): an `afterAll` called from
  * inside a `beforeAll` would never run, and every server would leak its temp folder.
  */
@@ -68,7 +75,7 @@ export function gqlOn(url: string): TestServer['gql'] {
 
 export async function startServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const db = await databaseFromTemplate(inject('templateDb'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.value, ...UNTHROTTLED, ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: db.value, ...UNTHROTTLED, ...INLINE, ...env });
   const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders, sqliteOffloadUs: config.sqliteOffloadUs });
   const app = await createApp(config, database, { clock: options.clock, frontDoor: options.frontDoor });
   const url = await app.listen(0, '127.0.0.1');

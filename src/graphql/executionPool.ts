@@ -1,0 +1,170 @@
+/**
+ * Execution threads for SQLite (`EXECUTION_THREADS`): worker threads that run the fast path's queries (see
+ * src/graphql/executionThread.ts), each on a read-only connection of its own. The event loop keeps HTTP, admission
+ * and the answer's headers and extensions; a thread executes the compiled query, counts its actual cost and
+ * serializes its data. One message each way per request: the job (document number and text, variables, viewer,
+ * charge) and the reply (data as UTF-8 JSON bytes, moved, not copied).
+ *
+ * Threads start with the first query offered (a server that never repeats a query never starts them), and take
+ * work once each has loaded; until then, and whenever a thread is gone, `run` declines and the query runs on the
+ * event loop. Each read sees the last committed state (WAL), so what a mutation wrote is read by the next query
+ * wherever it runs.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config/index.js';
+import type { Viewer } from '../context.js';
+
+/**
+ * A thread per core, up to 4: the event loop keeps a share of each request (HTTP, admission), and the threads share
+ * the cores with it.
+ */
+export const DEFAULT_EXECUTION_THREADS = Math.min(availableParallelism(), 4);
+
+/** What a thread is started with. */
+export interface ThreadData {
+  file: string;
+  config: Config;
+  /** The query-cost model's bound on selections (its plans are built there too). */
+  selections: number;
+}
+
+/** A query for a thread: [job id, document number, text, operation name, variables, viewer, ip, request id, requested cost]. */
+export type Job = [number, number, string, string | null, Record<string, unknown> | null, Viewer | null, string, string, number];
+/** [job id, statements run since the last reply, actual cost, data as UTF-8 JSON]; the last two absent when it failed. */
+export type Reply = [number, number] | [number, number, number, Uint8Array];
+
+export interface Executed {
+  actual: number;
+  data: Buffer;
+}
+
+export interface ExecutionPool {
+  /**
+   * Runs a query on the least busy thread: resolves to its data and actual cost, or to null when it failed there
+   * (errors: the caller lets Apollo answer). Undefined at once when no thread is ready to take it.
+   */
+  run(
+    document: number,
+    query: string,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+    viewer: Viewer | null,
+    request: { ip: string; id: string },
+    requested: number,
+  ): Promise<Executed | null> | undefined;
+  /** Queries the threads have answered (data or failure). */
+  executed(): number;
+  /** Starts the threads (if not yet) and resolves once every one has loaded (or failed to). */
+  ready(): Promise<void>;
+  /** Ends every thread; what they held resolves to null. */
+  close(): Promise<void>;
+}
+
+export interface ExecutionPoolOptions extends ThreadData {
+  threads: number;
+  /** Statements the threads ran (added to the engine's count, so /metrics and the N+1 rule see them). */
+  onStatements(count: number): void;
+  /** A thread that failed to start or died (it leaves the pool). */
+  onFailure(err: unknown): void;
+}
+
+interface Thread {
+  worker: Worker;
+  ready: boolean;
+  /** Settles when it has loaded or has left the pool. */
+  loaded: Promise<void>;
+  waiting: Map<number, (value: Executed | null) => void>;
+}
+
+/**
+ * The thread's module beside this one: JavaScript from dist/ (`npm start`), or, from the TypeScript sources (tests,
+ * `npm run dev`), loaded through tsx's `tsImport` by a one-line bootstrap (Node 20 does not carry a parent's module
+ * hooks into a worker).
+ */
+function threadWorker(data: ThreadData): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./executionThread.js', import.meta.url), { workerData: data });
+  const source = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(new URL('./executionThread.ts', import.meta.url).href)}, ${JSON.stringify(import.meta.url)}))`;
+  return new Worker(source, { eval: true, workerData: data });
+}
+
+export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPool {
+  const { threads: size, onStatements, onFailure, ...data } = options;
+  const threads: Thread[] = [];
+  let started = false;
+  let closed = false;
+  let jobs = 0;
+  let executed = 0;
+
+  const leave = (thread: Thread, err: unknown) => {
+    const at = threads.indexOf(thread);
+    if (at < 0) return;
+    threads.splice(at, 1);
+    for (const resolve of thread.waiting.values()) resolve(null);
+    thread.waiting.clear();
+    if (!closed) onFailure(err);
+  };
+
+  const start = () => {
+    started = true;
+    for (let i = 0; i < size; i++) {
+      const worker = threadWorker(data);
+      let loaded!: () => void;
+      const thread: Thread = { worker, ready: false, loaded: new Promise((resolve) => (loaded = resolve)), waiting: new Map() };
+      threads.push(thread);
+      worker.on('message', (message: Reply | 'ready') => {
+        if (message === 'ready') {
+          thread.ready = true;
+          loaded();
+          return;
+        }
+        const [id, statements, actual, bytes] = message;
+        if (statements > 0) onStatements(statements);
+        const resolve = thread.waiting.get(id);
+        if (!resolve) return;
+        thread.waiting.delete(id);
+        executed++;
+        resolve(bytes === undefined ? null : { actual: actual!, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+      });
+      worker.on('error', (err) => {
+        loaded();
+        leave(thread, err);
+      });
+      worker.on('exit', (code) => {
+        loaded();
+        leave(thread, new Error(`execution thread exited with code ${code}`));
+      });
+    }
+  };
+
+  return {
+    run(document, query, operationName, variables, viewer, request, requested) {
+      if (closed) return undefined;
+      if (!started) start();
+      let least: Thread | undefined;
+      for (const thread of threads) if (thread.ready && (!least || thread.waiting.size < least.waiting.size)) least = thread;
+      if (!least) return undefined;
+      const id = ++jobs;
+      const job: Job = [id, document, query, operationName ?? null, variables ?? null, viewer, request.ip, request.id, requested];
+      const thread = least;
+      return new Promise<Executed | null>((resolve) => {
+        thread.waiting.set(id, resolve);
+        thread.worker.postMessage(job);
+      });
+    },
+    executed: () => executed,
+    async ready() {
+      if (!started && !closed) start();
+      await Promise.all(threads.map((thread) => thread.loaded));
+    },
+    async close() {
+      closed = true;
+      const ending = threads.splice(0);
+      for (const thread of ending) {
+        for (const resolve of thread.waiting.values()) resolve(null);
+        thread.waiting.clear();
+      }
+      await Promise.all(ending.map((thread) => thread.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * An execution thread (started by src/graphql/executionPool.ts): runs the queries the route's fast path hands it,
+ * with the same schema, resolvers, loaders and SQL as the event loop, on a read-only SQLite connection of its own.
+ * Node runs JavaScript on one core; with these threads a SQLite server executes queries on the others, while the
+ * event loop keeps HTTP and admission (parse, validate, price, charge, refund) for every request.
+ *
+ * It receives only queries the event loop has admitted and charged, of documents Apollo has already served. It
+ * answers each with its `data` as UTF-8 JSON and its actual cost, or with a failure (errors, a bad document):
+ * the event loop then gives the charge back and lets Apollo run the query again and answer it, as it does for a
+ * failed query of the fast path.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { getOperationAST, getVariableValues, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
+import { createLoaders } from '../../loaders/index.js';
+import { resolvers } from '../../resolvers/index.js';
+import { createRequestCache } from '../cache/tags.js';
+import type { Config } from '../config/index.js';
+import type { AuthDeps, Context } from '../context.js';
+import { openSqliteReadOnly } from '../db/sqlite.js';
+import type { PubSub } from '../pubsub/index.js';
+import { planCost } from '../plugins/queryCost/actual.js';
+import { createRequestedCostMemo } from '../plugins/queryCost/memo.js';
+import { loadTypeDefs } from './schema.js';
+import type { Job, Reply, ThreadData } from './executionPool.js';
+
+/** Documents kept compiled, by the event loop's number for them. */
+const DOCUMENTS_MAX = 1000;
+
+interface Known {
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  compiled: CompiledQuery;
+}
+
+const { file, config, selections } = workerData as ThreadData;
+const port = parentPort!;
+const database = openSqliteReadOnly(file);
+const schema = makeExecutableSchema<Context>({ typeDefs: loadTypeDefs(), resolvers });
+const costs = createRequestedCostMemo(schema, selections);
+const documents = new LRUCache<number, Known>({ max: DOCUMENTS_MAX });
+const encoder = new TextEncoder();
+/** Statements run since the last reply: each reply carries them, so the event loop's count stays whole. */
+let counted = 0;
+
+/**
+ * A query never signs in, issues tokens or publishes; the context's parts for that are not here, and touching one
+ * fails the query (the event loop then runs it).
+ */
+function absent<T extends object>(what: string): T {
+  return new Proxy({} as T, {
+    get() {
+      throw new Error(`${what} is not available on an execution thread`);
+    },
+  });
+}
+const auth = absent<AuthDeps>('auth');
+const pubsub = absent<PubSub>('pubsub');
+
+function known(job: Job): Known | null {
+  const [, id, text, operationName] = job;
+  let entry = documents.get(id);
+  if (entry) return entry;
+  const document = parse(text);
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation || operation.operation !== 'query') return null;
+  const compiled = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
+  if (!isCompiledQuery(compiled)) return null;
+  documents.set(id, (entry = { document, operation, compiled }));
+  return entry;
+}
+
+async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } | null> {
+  const [, , , , variables, viewer, ip, requestId, requested] = job;
+  const entry = known(job);
+  if (!entry) return null;
+  const coerced = getVariableValues(schema, entry.operation.variableDefinitions ?? [], variables ?? {});
+  if (coerced.errors) return null;
+  const ctx: Context = {
+    viewer,
+    loaders: createLoaders(database, { batch: config.optimizations }),
+    db: database,
+    config,
+    request: { ip, requestId },
+    clock: Date.now,
+    auth,
+    pubsub,
+    cache: createRequestCache(null),
+  };
+  const result = await entry.compiled.query(undefined, ctx, variables ?? {});
+  if (result.errors || !result.data) return null;
+  let actual: number;
+  try {
+    const costing = costs.cost(entry.document, entry.operation, variables ?? undefined);
+    costing.remember(coerced.coerced);
+    const plan = costing.plan(coerced.coerced);
+    actual = Math.min(requested, plan ? planCost(plan, result.data) : 0);
+  } catch {
+    actual = requested;
+  }
+  return { actual, data: encoder.encode(JSON.stringify(result.data)) };
+}
+
+port.on('message', (job: Job) => {
+  execute(job).then(
+    (done) => send(job[0], done),
+    () => send(job[0], null),
+  );
+});
+
+function send(id: number, done: { actual: number; data: Uint8Array } | null): void {
+  const statements = database.stats.statements - counted;
+  counted += statements;
+  const reply: Reply = done ? [id, statements, done.actual, done.data] : [id, statements];
+  port.postMessage(reply, done ? [done.data.buffer as ArrayBuffer] : []);
+}
+
+port.postMessage('ready');
