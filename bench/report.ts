@@ -343,27 +343,28 @@ export function markdown(r: RunReport): string {
       ),
     );
   }
-  const readers = (['product', 'category'] as const)
-    .map((page) => ({ page, off: row(r, page), on: row(r, `${page}-reader-thread`) }))
+  const threads = (['product', 'category'] as const)
+    .map((page) => ({ page, on: row(r, page), off: row(r, `${page}-event-loop`), peer: row(r, `${page}-mercurius`) }))
     .filter((x) => x.on && x.off);
   const cpu = (h: HttpRow) => (h.cpuPerRequestUs === undefined ? '' : `, ${int(h.cpuPerRequestUs)} µs CPU`);
   const pageName = (page: 'product' | 'category') => (page === 'product' ? 'Product page' : 'Category listing');
-  if (readers.length) {
+  if (threads.length) {
     lines.push(
       '',
-      '## Reads on a reader thread (an operator\'s option)',
+      '## Execution threads (SQLite)',
       '',
-      'The same uncached request with every statement on the event loop (the default, `SQLITE_READERS=0`) and with a',
-      'reader thread (`SQLITE_READERS=1`: reads outside transactions whose SQLite time is worth the trip go to a',
-      'read-only connection in a worker thread), side by side in the same rounds. The thread moves SQLite\'s work off the',
-      'event loop and pays for the trip (rows as JSON text, parsed on the event loop); it can pay where a core is idle,',
-      'and on these two cores it shares them with the load generator.',
+      'The same uncached request on the default server, whose repeated queries execute on worker threads with',
+      'read-only connections of their own (`EXECUTION_THREADS`, one a core: two here), and on one that executes every',
+      'query on the event loop (`EXECUTION_THREADS=0`), side by side in the same rounds. The threads let the server use',
+      'the second core; each request pays for its trip (one message each way, the data as UTF-8 bytes) and the cores',
+      'are shared with the load generator, so the CPU a request grows while the requests a second do too. Mercurius is',
+      'the same run\'s row.',
       '',
-      '| page | every statement on the event loop (default) | reader thread | × the default |',
-      '| --- | ---: | ---: | ---: |',
-      ...readers.map(
-        ({ page, on, off }) =>
-          `| ${pageName(page)} | ${int(off!.server.rps)} req/s${cpu(off!)} | ${int(on!.server.rps)} req/s${cpu(on!)} | ${(on!.server.rps / off!.server.rps).toFixed(2)}× |`,
+      '| page | execution threads (default) | every query on the event loop | × the event loop | threads × Mercurius | event loop × Mercurius |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      ...threads.map(
+        ({ page, on, off, peer }) =>
+          `| ${pageName(page)} | ${int(on!.server.rps)} req/s${cpu(on!)} | ${int(off!.server.rps)} req/s${cpu(off!)} | ${(on!.server.rps / off!.server.rps).toFixed(2)}× | ${peer ? `${(on!.server.rps / peer.server.rps).toFixed(2)}×` : ''} | ${peer ? `${(off!.server.rps / peer.server.rps).toFixed(2)}×` : ''} |`,
       ),
     );
   }

@@ -10,7 +10,7 @@ import { PEERS, type PeerKind } from '../peers/index.js';
 /** Which server a scenario runs on: the project in one of its configurations, or a peer. */
 export type Setup =
   | 'optimized'
-  | 'readerThread'
+  | 'eventLoop'
   | 'youngGeneration'
   | 'stockExecutor'
   | 'baseline'
@@ -32,9 +32,9 @@ export interface SetupSpec {
 
 export const SETUPS: Record<Setup, SetupSpec> = {
   optimized: { label: 'this project (OPTIMIZATIONS=on, RESPONSE_CACHE=off)', env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off' } },
-  readerThread: {
-    label: 'this project, SQLITE_READERS=1 (reads worth the trip on a reader thread), RESPONSE_CACHE=off',
-    env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off', SQLITE_READERS: '1' },
+  eventLoop: {
+    label: 'this project, EXECUTION_THREADS=0 (every query executed on the event loop), RESPONSE_CACHE=off',
+    env: { OPTIMIZATIONS: 'on', RESPONSE_CACHE: 'off', EXECUTION_THREADS: '0' },
   },
   youngGeneration: {
     label: 'this project, NODE_OPTIONS=--max-semi-space-size=64 (V8 young generation 4x the default), RESPONSE_CACHE=off',
@@ -123,7 +123,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       rows: [
         { setup: 'optimized', key: 'product', name: 'Product page, uncached' },
         ...peers('product', 'uncached', 'Product page, uncached'),
-        { setup: 'readerThread', key: 'product-reader-thread', name: 'Product page, reads worth the trip on a reader thread (SQLITE_READERS=1)' },
+        { setup: 'eventLoop', key: 'product-event-loop', name: 'Product page, every query on the event loop (EXECUTION_THREADS=0)' },
         { setup: 'youngGeneration', key: 'product-young-64', name: 'Product page, a 64 MB young generation (NODE_OPTIONS)' },
         { setup: 'tsx', key: 'product-tsx', name: 'Product page, TypeScript under tsx (not compiled)' },
         { setup: 'stockExecutor', key: 'product-stock', name: 'Product page, DataLoader but stock executor' },
@@ -136,7 +136,7 @@ export function httpScenarios(productId: string, categoryId: string): HttpScenar
       rows: [
         { setup: 'optimized', key: 'category', name: 'Category listing (20 products, seller, reviews), uncached' },
         ...peers('category', 'uncached', 'Category listing, uncached'),
-        { setup: 'readerThread', key: 'category-reader-thread', name: 'Category listing, reads worth the trip on a reader thread (SQLITE_READERS=1)' },
+        { setup: 'eventLoop', key: 'category-event-loop', name: 'Category listing, every query on the event loop (EXECUTION_THREADS=0)' },
         { setup: 'youngGeneration', key: 'category-young-64', name: 'Category listing, a 64 MB young generation (NODE_OPTIONS)' },
         { setup: 'stockExecutor', key: 'category-stock', name: 'Category listing, DataLoader but stock executor' },
         { setup: 'baseline', key: 'category-baseline', name: 'Category listing, optimizations off' },

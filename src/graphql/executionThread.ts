@@ -103,18 +103,35 @@ async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } |
   return { actual, data: encoder.encode(JSON.stringify(result.data)) };
 }
 
-port.on('message', (job: Job) => {
-  execute(job).then(
-    (done) => send(job[0], done),
-    () => send(job[0], null),
-  );
+/** Replies finished in this turn, sent together at its end (as the event loop sends its jobs). */
+let replies: Reply[] = [];
+let moved: ArrayBuffer[] = [];
+
+port.on('message', (jobs: Job[]) => {
+  for (const job of jobs) {
+    execute(job).then(
+      (done) => reply(job[0], done),
+      () => reply(job[0], null),
+    );
+  }
 });
 
-function send(id: number, done: { actual: number; data: Uint8Array } | null): void {
+function reply(id: number, done: { actual: number; data: Uint8Array } | null): void {
+  if (replies.length === 0) setImmediate(send);
+  if (done) {
+    replies.push([id, done.actual, done.data]);
+    moved.push(done.data.buffer as ArrayBuffer);
+  } else {
+    replies.push([id]);
+  }
+}
+
+function send(): void {
   const statements = database.stats.statements - counted;
   counted += statements;
-  const reply: Reply = done ? [id, statements, done.actual, done.data] : [id, statements];
-  port.postMessage(reply, done ? [done.data.buffer as ArrayBuffer] : []);
+  port.postMessage([statements, replies], moved);
+  replies = [];
+  moved = [];
 }
 
 port.postMessage('ready');
