@@ -15,6 +15,8 @@
  *
  * Queries take this path only when the response cache is off (with it on, a miss needs the per-field entity tags of
  * Apollo's pipeline); mutations take it either way (they are never stored, and invalidate through the context).
+ * On SQLite a query executes on an execution thread when one is ready (src/graphql/executionPool.ts): admission,
+ * refund and the answer stay here, the thread returns the data's bytes and the actual cost.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
