@@ -158,8 +158,6 @@ export async function createApp(config: Config, database: Engine, options: AppOp
 
   const costs = createRequestedCostMemo(schema, limits.selections);
   const jit = config.optimizations && config.executor === 'jit' ? jitExecutor(schema) : null;
-  // Operations Apollo has served run straight from the route next time (src/http/fastPath.ts): queries with the
-  // response cache off, mutations always.
   // SQLite: the fast path's queries execute on worker threads, each with a read-only connection (EXECUTION_THREADS).
   const threads =
     jit && !deps.responseCache && database.dialect === 'sqlite' && config.executionThreads > 0
@@ -174,6 +172,8 @@ export async function createApp(config: Config, database: Engine, options: AppOp
           onFailure: (err) => fastify.log.warn({ err }, 'an execution thread stopped; its queries run on the event loop'),
         })
       : null;
+  // Operations Apollo has served run straight from the route next time (src/http/fastPath.ts): queries with the
+  // response cache off, mutations always.
   const fastPath = jit
     ? createFastPath({
         threads,

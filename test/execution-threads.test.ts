@@ -100,6 +100,7 @@ describe('execution threads start with the first repeated query and end with the
     await server.gql(PRODUCT, { id: 'prd_2' });
     const answer = await server.gql(PRODUCT, { id: 'prd_2' });
     expect(answer.status).toBe(200);
+    expect(threads.executed()).toBe(0); // offered while the thread was still loading: answered on the event loop
     await threads.ready();
     await onThread(server, PRODUCT, { id: 'prd_2' });
     await server.close();

@@ -14,15 +14,10 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { getOperationAST, getVariableValues, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
-import { createLoaders } from '../../loaders/index.js';
 import { resolvers } from '../../resolvers/index.js';
-import { createRequestCache } from '../cache/tags.js';
-import type { Config } from '../config/index.js';
-import type { AuthDeps, Context } from '../context.js';
+import { createContext, type AppDeps, type Context } from '../context.js';
 import { openSqliteReadOnly } from '../db/sqlite.js';
-import type { PubSub } from '../pubsub/index.js';
-import { planCost } from '../plugins/queryCost/actual.js';
-import { createRequestedCostMemo } from '../plugins/queryCost/memo.js';
+import { chargedActualCost, createRequestedCostMemo } from '../plugins/queryCost/memo.js';
 import { loadTypeDefs } from './schema.js';
 import type { Job, Reply, ThreadData } from './executionPool.js';
 
@@ -46,8 +41,8 @@ const encoder = new TextEncoder();
 let counted = 0;
 
 /**
- * A query never signs in, issues tokens or publishes; the context's parts for that are not here, and touching one
- * fails the query (the event loop then runs it).
+ * A query never signs in, issues tokens, publishes or charges; the parts of the app for that live on the event loop,
+ * and touching one here fails the query (the event loop then runs it). The response cache is off wherever threads run.
  */
 function absent<T extends object>(what: string): T {
   return new Proxy({} as T, {
@@ -56,8 +51,16 @@ function absent<T extends object>(what: string): T {
     },
   });
 }
-const auth = absent<AuthDeps>('auth');
-const pubsub = absent<PubSub>('pubsub');
+const deps: AppDeps = {
+  config,
+  database,
+  clock: Date.now,
+  auth: absent('auth'),
+  pubsub: absent('pubsub'),
+  rateLimiter: absent('the rate limiter'),
+  responseCache: null,
+  stores: absent('the stores'),
+};
 
 function known(job: Job): Known | null {
   const [, id, text, operationName] = job;
@@ -78,28 +81,12 @@ async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } |
   if (!entry) return null;
   const coerced = getVariableValues(schema, entry.operation.variableDefinitions ?? [], variables ?? {});
   if (coerced.errors) return null;
-  const ctx: Context = {
-    viewer,
-    loaders: createLoaders(database, { batch: config.optimizations }),
-    db: database,
-    config,
-    request: { ip, requestId },
-    clock: Date.now,
-    auth,
-    pubsub,
-    cache: createRequestCache(null),
-  };
+  const ctx = createContext(deps, viewer, { ip, requestId });
   const result = await entry.compiled.query(undefined, ctx, variables ?? {});
   if (result.errors || !result.data) return null;
-  let actual: number;
-  try {
-    const costing = costs.cost(entry.document, entry.operation, variables ?? undefined);
-    costing.remember(coerced.coerced);
-    const plan = costing.plan(coerced.coerced);
-    actual = Math.min(requested, plan ? planCost(plan, result.data) : 0);
-  } catch {
-    actual = requested;
-  }
+  const costing = costs.cost(entry.document, entry.operation, variables ?? undefined);
+  costing.remember(coerced.coerced);
+  const actual = chargedActualCost(costing, coerced.coerced, result.data, requested);
   return { actual, data: encoder.encode(JSON.stringify(result.data)) };
 }
 

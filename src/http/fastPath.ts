@@ -33,11 +33,10 @@ import { documentBytes } from '../cache/documentStore.js';
 import { createContext, type AppDeps, type Context, type Viewer } from '../context.js';
 import { asGraphQLError, type Compiled } from '../graphql/executor.js';
 import { documentPolicy } from '../plugins/cachePolicy/static.js';
-import { planCost } from '../plugins/queryCost/actual.js';
 import { batchOf } from '../plugins/queryCost/batch.js';
 import { PASSWORD_MUTATIONS, type QueryLimits } from '../plugins/queryCost/limits.js';
 import { rootFieldCount } from '../plugins/queryCost/shape.js';
-import type { RequestedCostMemo } from '../plugins/queryCost/memo.js';
+import { chargedActualCost, type RequestedCostMemo } from '../plugins/queryCost/memo.js';
 import type { ExecutionPool } from '../graphql/executionPool.js';
 import type { Caller } from '../plugins/rateLimit/index.js';
 import type { HttpAnswer } from './cacheHits.js';
@@ -231,15 +230,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
     // A mutation's errors, as Apollo answers them: the executor's errors normalized, formatted, with their status.
     const errors = failed ? formatErrors(result ? (result.errors ?? []).map(asGraphQLError) : [thrown], options) : null;
     const data = result ? result.data : undefined;
-    let actual = 0;
-    if (data) {
-      try {
-        const plan = cost.costing.plan(coerced);
-        actual = Math.min(requested, plan ? planCost(plan, data) : 0);
-      } catch {
-        actual = requested;
-      }
-    }
+    const actual = data ? chargedActualCost(cost.costing, coerced, data, requested) : 0;
     const throttleStatus = await deps.rateLimiter.refund(payer, requested - actual);
     if (!mutation) countDeprecations(entry, incoming.query);
     const headers: [string, string][] = errors ? [...errors.headers] : [];

@@ -23,7 +23,7 @@ import {
   type ValueNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { costPlan, type CostPlan } from './actual.js';
+import { costPlan, planCost, type CostPlan } from './actual.js';
 import { costModel } from './model.js';
 import { requestedCost, type RequestedCost } from './requested.js';
 
@@ -50,6 +50,19 @@ export interface RequestedCostMemo {
 interface Entry {
   cost: number;
   plan: CostPlan | null;
+}
+
+/**
+ * A response's actual cost as the client is charged it: counted along the plan, never above what was requested;
+ * the whole request when counting fails. Shared by the fast path and the execution threads.
+ */
+export function chargedActualCost(costing: Costing, coerced: Record<string, unknown>, data: Record<string, unknown>, requested: number): number {
+  try {
+    const plan = costing.plan(coerced);
+    return Math.min(requested, plan ? planCost(plan, data) : 0);
+  } catch {
+    return requested;
+  }
 }
 
 /** @param maxBytes bound on the memo's keys, costs and plans. @default 4 MiB */
