@@ -4,7 +4,9 @@
  * its requests per second and its CPU time per request split by thread (the event loop, the SQLite reader, V8's
  * helper threads: garbage collection and compilation), read from /proc. A spec is `label|VAR=value,VAR=value` (the
  * project's server with that environment; `NODE_OPTIONS=...` reaches node itself) or a peer's name (`apollo`,
- * `mercurius`). For deciding one change with evidence; nothing here is asserted.
+ * `mercurius`). `--idle N` leaves every server idle N seconds after each of its rounds (as the whole bench does, where
+ * each waits while the other setups run); `--connections N` sets autocannon's (10). For deciding one change with
+ * evidence; nothing here is asserted.
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -21,6 +23,9 @@ const { values, positionals } = parseArgs({
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '4' },
     products: { type: 'string', default: '10000' },
+    // Seconds every server sits idle after its timed round: the whole bench leaves each one idle ~25 s between rounds.
+    idle: { type: 'string', default: '0' },
+    connections: { type: 'string', default: '10' },
   },
 });
 
@@ -58,7 +63,7 @@ try {
   if (!scenario) throw new Error(`no page "${values.page}"`);
   const r = scenario.request;
   const run = (side: Side, duration: number) =>
-    load({ url: side.server.url + r.path, method: r.method, headers: r.headers, body: r.body, connections: 10, duration });
+    load({ url: side.server.url + r.path, method: r.method, headers: r.headers, body: r.body, connections: Number(values.connections), duration });
   for (const side of sides) {
     await scenario.prepare?.(side.server.url);
     await run(side, 3); // warm-up
@@ -70,6 +75,7 @@ try {
       for (const [tid, ms] of threadsCpuMs(side.server.pid)) side.cpu.set(tid, (side.cpu.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
       side.requests += result.requests;
       side.ms += result.seconds * 1000;
+      await new Promise((resolve) => setTimeout(resolve, Number(values.idle) * 1000));
     }
   }
   const first = sides[0]!;

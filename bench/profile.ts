@@ -59,47 +59,52 @@ try {
   } else {
     const result = await load({ ...spec, duration: Number(values.seconds) });
     await server.stop();
-    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-      nodes: ProfileNode[];
-      startTime: number;
-      endTime: number;
-      samples: number[];
-      timeDeltas: number[];
-    };
-    // Only the samples of the measured load: the last `seconds` before the server stopped (its shutdown is short).
-    const from = profile.endTime - Number(values.seconds) * 1e6;
-    const hitsOf = new Map<number, number>();
-    let t = profile.startTime;
-    let kept = 0;
-    for (const [i, id] of profile.samples.entries()) {
-      t += profile.timeDeltas[i]!;
-      if (t < from) continue;
-      hitsOf.set(id, (hitsOf.get(id) ?? 0) + 1);
-      kept++;
-    }
-    const usPerSample = (profile.endTime - from) / kept;
-    const perRequest = (hits: number) => (hits * usPerSample) / result.requests;
-    const byArea = new Map<string, number>();
-    const byFunction = new Map<string, number>();
-    for (const node of profile.nodes) {
-      node.hitCount = hitsOf.get(node.id) ?? 0;
-      const { functionName, url, lineNumber } = node.callFrame;
-      const area = areaOf(url, functionName);
-      byArea.set(area, (byArea.get(area) ?? 0) + node.hitCount);
-      const fn = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
-      byFunction.set(fn, (byFunction.get(fn) ?? 0) + node.hitCount);
-    }
-    const busy = [...byArea].filter(([a]) => a !== '(idle)').reduce((n, [, h]) => n + h, 0);
-    const print = (title: string, m: Map<string, number>) => {
-      console.log(`\n${title}`);
-      for (const [k, hits] of [...m].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
-        console.log(`${perRequest(hits).toFixed(1).padStart(8)} µs  ${k}`);
+    // One profile a thread (CPU.<date>.<time>.<pid>.<thread id>.<n>.cpuprofile): the event loop's (thread 0) first.
+    const threadOf = (file: string) => Number(file.split('.')[4]);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => threadOf(a) - threadOf(b));
+    for (const file of files) {
+      const thread = threadOf(file) === 0 ? 'event loop' : `worker thread ${threadOf(file)}`;
+      const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+        nodes: ProfileNode[];
+        startTime: number;
+        endTime: number;
+        samples: number[];
+        timeDeltas: number[];
+      };
+      // Only the samples of the measured load: the last `seconds` before the server stopped (its shutdown is short).
+      const from = profile.endTime - Number(values.seconds) * 1e6;
+      const hitsOf = new Map<number, number>();
+      let t = profile.startTime;
+      let kept = 0;
+      for (const [i, id] of profile.samples.entries()) {
+        t += profile.timeDeltas[i]!;
+        if (t < from) continue;
+        hitsOf.set(id, (hitsOf.get(id) ?? 0) + 1);
+        kept++;
       }
-    };
-    console.log(`${label}: ${result.rps.toFixed(0)} req/s, ${result.requests} requests; main thread busy ${perRequest(busy).toFixed(0)} µs per request`);
-    print('self time per request by area', byArea);
-    print('self time per request by function', byFunction);
+      const usPerSample = (profile.endTime - from) / kept;
+      const perRequest = (hits: number) => (hits * usPerSample) / result.requests;
+      const byArea = new Map<string, number>();
+      const byFunction = new Map<string, number>();
+      for (const node of profile.nodes) {
+        node.hitCount = hitsOf.get(node.id) ?? 0;
+        const { functionName, url, lineNumber } = node.callFrame;
+        const area = areaOf(url, functionName);
+        byArea.set(area, (byArea.get(area) ?? 0) + node.hitCount);
+        const fn = `${functionName || '(anonymous)'} ${shortUrl(url)}:${lineNumber + 1}`;
+        byFunction.set(fn, (byFunction.get(fn) ?? 0) + node.hitCount);
+      }
+      const busy = [...byArea].filter(([a]) => a !== '(idle)').reduce((n, [, h]) => n + h, 0);
+      const print = (title: string, m: Map<string, number>) => {
+        console.log(`\n${title}`);
+        for (const [k, hits] of [...m].sort((a, b) => b[1] - a[1]).slice(0, Number(values.top))) {
+          console.log(`${perRequest(hits).toFixed(1).padStart(8)} µs  ${k}`);
+        }
+      };
+      console.log(`${label}: ${result.rps.toFixed(0)} req/s, ${result.requests} requests; ${thread} busy ${perRequest(busy).toFixed(0)} µs per request`);
+      print('self time per request by area', byArea);
+      print('self time per request by function', byFunction);
+    }
   }
 } finally {
   await server.stop();

@@ -1,6 +1,7 @@
 /**
  * The SQLite engine's own rules: statements prepared once by name, id lists for `json_each(?)`, typed unique
- * violations, and transactions as turns on the one connection (nothing from outside gets in while one awaits).
+ * violations, transactions as turns on the one connection (nothing from outside gets in while one awaits), and a
+ * read-only connection's batches of reads in one snapshot.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { LIMIT_PARAM } from '../src/data/sql.js';
 import { queryColumn } from '../src/db/adhoc.js';
 import { statement } from '../src/db/engine.js';
 import { UniqueViolation } from '../src/db/errors.js';
-import { openSqlite, type SqliteEngine } from '../src/db/sqlite.js';
+import { openSqlite, openSqliteReadOnly, type SqliteEngine } from '../src/db/sqlite.js';
 
 let dir: string;
 let engine: SqliteEngine;
@@ -128,5 +129,52 @@ describe('the SQLite engine', () => {
     await other.close();
     await expect(other.ping()).rejects.toThrow();
     await expect(other.get(COUNT)).rejects.toThrow(/not open/);
+  });
+});
+
+describe("a read-only connection's snapshot: a batch of reads in one read transaction", () => {
+  it('reads one state inside it, the latest after it, and counts only the reads', async () => {
+    const reader = openSqliteReadOnly(engine.path);
+    const count = async () => (await reader.get(COUNT))!.n;
+    const before = await count();
+    const statements = reader.stats.statements;
+    const seen = await reader.snapshot(async () => {
+      const first = await count();
+      await engine.run(INSERT, [60, 'Sixty', 'sixty']); // committed by the writer while the batch reads
+      await tick();
+      return [first, await count()];
+    });
+    expect(seen).toEqual([before, before]);
+    expect(await count()).toBe(before + 1);
+    expect(await reader.snapshot(count)).toBe(before + 1); // a batch started after a write reads it
+    expect(reader.stats.statements - statements).toBe(4); // BEGIN and COMMIT are not the application's statements
+    await reader.close();
+  });
+
+  it('a batch started while another still reads sees what was committed before it; so does the rest of the other', async () => {
+    const reader = openSqliteReadOnly(engine.path);
+    const count = async () => (await reader.get(COUNT))!.n;
+    const before = await count();
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    const first = reader.snapshot(async () => {
+      const a = await count();
+      await paused;
+      return [a, await count()];
+    });
+    await tick();
+    await engine.run(INSERT, [61, 'Sixty-one', 'sixty-one']);
+    expect(await reader.snapshot(count)).toBe(before + 1);
+    resume();
+    expect(await first).toEqual([before, before + 1]);
+    await reader.close();
+  });
+
+  it('leaves no transaction open when a read fails', async () => {
+    const reader = openSqliteReadOnly(engine.path);
+    await expect(reader.snapshot(() => reader.run(INSERT, [62, 'No', 'no']))).rejects.toThrow(/readonly/);
+    await engine.run(INSERT, [62, 'Sixty-two', 'sixty-two']);
+    expect((await reader.all(BY_IDS, [[62]])).map((r) => r.id)).toEqual([62]);
+    await reader.close();
   });
 });

@@ -72,16 +72,43 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteEng
   return new Sqlite(sqlite, file, options.turnTimeoutMs ?? 15_000, readers > 0 ? new SqliteReaders(file, readers, options.offloadFromUs) : null);
 }
 
+/** A read-only connection (`openSqliteReadOnly`): the engine's reads, and a batch of them in one read transaction. */
+export interface SqliteReadOnly extends SqliteEngine {
+  /**
+   * Runs `reads` (a batch of queries) in one read transaction: their statements share one snapshot instead of each
+   * opening and closing its own (the bench's SQL floor, the product page's 5 statements: 93 µs one by one, 66 µs in
+   * one transaction). The snapshot is taken at the first statement, after `snapshot` was called, so it holds all
+   * that was committed before: a query sent after a write reads that write. A batch started while another's reads
+   * still run ends the other's transaction first: its remaining reads see the latest state, as reads outside a
+   * transaction do.
+   */
+  snapshot<T>(reads: () => Promise<T>): Promise<T>;
+}
+
 /**
  * A read-only connection to a database another connection owns (migrated, in WAL mode): what an execution thread
- * (src/graphql/executionThread.ts) reads with. Each statement sees the last committed state, as a read outside a
- * transaction on the main connection does; a write fails with SQLITE_READONLY.
+ * (src/graphql/executionThread.ts) reads with. Each statement outside `snapshot` sees the last committed state, as
+ * a read outside a transaction on the main connection does; a write fails with SQLITE_READONLY.
  */
-export function openSqliteReadOnly(path: string): SqliteEngine {
+export function openSqliteReadOnly(path: string): SqliteReadOnly {
   const file = resolve(path);
   const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
-  return new Sqlite(sqlite, file, 15_000, null);
+  const begin = sqlite.prepare('BEGIN');
+  const commit = sqlite.prepare('COMMIT');
+  let batches = 0;
+  return Object.assign(new Sqlite(sqlite, file, 15_000, null), {
+    async snapshot<T>(reads: () => Promise<T>): Promise<T> {
+      if (sqlite.inTransaction) commit.run();
+      const batch = ++batches;
+      begin.run();
+      try {
+        return await reads();
+      } finally {
+        if (batch === batches && sqlite.inTransaction) commit.run();
+      }
+    },
+  });
 }
 
 class Sqlite implements SqliteEngine {

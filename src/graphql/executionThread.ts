@@ -94,13 +94,18 @@ async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } |
 let replies: Reply[] = [];
 let moved: ArrayBuffer[] = [];
 
+/** A message's jobs run together, their statements in one read transaction (`snapshot`, src/db/sqlite.ts). */
 port.on('message', (jobs: Job[]) => {
-  for (const job of jobs) {
-    execute(job).then(
-      (done) => reply(job[0], done),
-      () => reply(job[0], null),
-    );
-  }
+  void database.snapshot(() =>
+    Promise.all(
+      jobs.map((job) =>
+        execute(job).then(
+          (done) => reply(job[0], done),
+          () => reply(job[0], null),
+        ),
+      ),
+    ),
+  );
 });
 
 function reply(id: number, done: { actual: number; data: Uint8Array } | null): void {
