@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAll } from './helpers/accounts.js';
+import { pickThread } from '../src/graphql/executionPool.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
 const env = { NODE_ENV: 'production', JWT_SECRET: 'e'.repeat(40), RESPONSE_CACHE: 'off' };
@@ -106,5 +107,26 @@ describe('execution threads start with the first repeated query and end with the
     await server.close();
     // Closed: nothing is offered to a thread any more.
     expect(threads.run(1, PRODUCT, undefined, { id: 'prd_2' }, null, { ip: '127.0.0.1', id: 'x' }, 10)).toBeUndefined();
+  });
+});
+
+describe('jobs go to as few threads as keep up', () => {
+  const load = (jobs: number, jobUs: number, ready = true) => ({ ready, jobs, jobUs });
+
+  it('the first thread takes jobs while less than a millisecond of them waits there', () => {
+    expect(pickThread([load(9, 100), load(0, 100)])).toBe(0);
+    expect(pickThread([load(0, 0), load(0, 0)])).toBe(0); // nothing measured yet
+  });
+
+  it('the next thread gets jobs once the first has a millisecond waiting, the least loaded when all have', () => {
+    expect(pickThread([load(2, 900), load(0, 900)])).toBe(1);
+    expect(pickThread([load(10, 100), load(1, 300)])).toBe(1);
+    expect(pickThread([load(3, 900), load(2, 900)])).toBe(1);
+    expect(pickThread([load(2, 900), load(3, 900)])).toBe(0);
+  });
+
+  it('skips a thread still loading; none ready is -1', () => {
+    expect(pickThread([load(0, 0, false), load(5, 100)])).toBe(1);
+    expect(pickThread([load(0, 0, false)])).toBe(-1);
   });
 });

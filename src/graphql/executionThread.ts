@@ -19,7 +19,7 @@ import { createContext, type AppDeps, type Context } from '../context.js';
 import { openSqliteReadOnly } from '../db/sqlite.js';
 import { chargedActualCost, createRequestedCostMemo } from '../plugins/queryCost/memo.js';
 import { loadTypeDefs } from './schema.js';
-import type { Job, Reply, ThreadData } from './executionPool.js';
+import type { Answers, Job, Reply, ThreadData } from './executionPool.js';
 
 /** Documents kept compiled, by the event loop's number for them. */
 const DOCUMENTS_MAX = 1000;
@@ -93,9 +93,12 @@ async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } |
 /** Replies finished in this turn, sent together at its end (as the event loop sends its jobs). */
 let replies: Reply[] = [];
 let moved: ArrayBuffer[] = [];
+/** When the thread started on what the next message answers: the pool learns from it how long a job takes here. */
+let busySince = 0;
 
 /** A message's jobs run together, their statements in one read transaction (`snapshot`, src/db/sqlite.ts). */
 port.on('message', (jobs: Job[]) => {
+  if (busySince === 0) busySince = performance.now();
   void database.snapshot(() =>
     Promise.all(
       jobs.map((job) =>
@@ -121,7 +124,9 @@ function reply(id: number, done: { actual: number; data: Uint8Array } | null): v
 function send(): void {
   const statements = database.stats.statements - counted;
   counted += statements;
-  port.postMessage([statements, replies], moved);
+  const busyUs = Math.round((performance.now() - busySince) * 1000);
+  busySince = 0;
+  port.postMessage([statements, busyUs, replies] satisfies Answers, moved);
   replies = [];
   moved = [];
 }
