@@ -113,16 +113,17 @@ describe('execution threads start with the first repeated query and end with the
 describe('jobs go to as few threads as keep up', () => {
   const load = (jobs: number, jobUs: number, ready = true) => ({ ready, jobs, jobUs });
 
-  it('the first thread takes jobs while less than a millisecond of them waits there', () => {
-    expect(pickThread([load(9, 100), load(0, 100)])).toBe(0);
+  it('the first thread takes jobs while less than two milliseconds of them wait there', () => {
+    expect(pickThread([load(19, 100), load(0, 100)])).toBe(0);
+    expect(pickThread([load(2, 900), load(0, 900)])).toBe(0);
     expect(pickThread([load(0, 0), load(0, 0)])).toBe(0); // nothing measured yet
   });
 
-  it('the next thread gets jobs once the first has a millisecond waiting, the least loaded when all have', () => {
-    expect(pickThread([load(2, 900), load(0, 900)])).toBe(1);
-    expect(pickThread([load(10, 100), load(1, 300)])).toBe(1);
-    expect(pickThread([load(3, 900), load(2, 900)])).toBe(1);
-    expect(pickThread([load(2, 900), load(3, 900)])).toBe(0);
+  it('the next thread gets jobs once the first has two milliseconds waiting, the least loaded when all have', () => {
+    expect(pickThread([load(3, 900), load(0, 900)])).toBe(1);
+    expect(pickThread([load(20, 100), load(1, 300)])).toBe(1);
+    expect(pickThread([load(4, 900), load(3, 900)])).toBe(1);
+    expect(pickThread([load(3, 900), load(4, 900)])).toBe(0);
   });
 
   it('skips a thread still loading; none ready is -1', () => {

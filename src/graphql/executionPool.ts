@@ -8,13 +8,13 @@
  * execution, so one a request ate the gain (bench:ab, product page: 457 µs CPU a request and 0.98x Mercurius with a
  * message a job, 343 µs and 1.28x batched by turn).
  *
- * For the same reason work goes to as few threads as keep up (`pick`): a thread takes jobs until about a millisecond
- * of them waits there, and only then does the next one get any; and a thread has one message at a time, the jobs
- * that come meanwhile going together when it answers. Light queries (a product page, ~100 µs a job) then keep one
- * thread busy and the other asleep, rather than waking two for half as much each; heavy ones (a category listing,
- * ~900 µs) spread at once. Side by side on two cores (bench:ab, requests a second, by Mercurius'): spreading every
- * turn's jobs over both threads 1.15x on the product page and 1.48x on the category listing; one thread 1.34x and
- * 1.26x.
+ * For the same reason work goes to as few threads as keep up (`pickThread`): a thread takes jobs until about two
+ * milliseconds of them wait there, and only then does the next one get any; and a thread has one message at a time,
+ * the jobs that come meanwhile going together when it answers. Light queries (a product page, ~100 µs a job) then
+ * keep one thread busy and the other mostly asleep, rather than waking two for half as much each; heavy ones (a
+ * category listing, ~900 µs) spread at once. Side by side on two cores (bench:ab, requests a second, by Mercurius'):
+ * spreading every turn's jobs over both threads 1.15x on the product page and 1.48x on the category listing; one
+ * thread 1.34x and 1.26x; filling to 1 ms 1.29x and 1.49x; to 2 ms 1.18x and 1.35x where 1 ms was 1.13x and 1.26x.
  *
  * Threads start with the first query offered (a server that never repeats a query never starts them), and take
  * work once each has loaded; until then, and whenever a thread is gone, `run` declines and the query runs on the
@@ -53,11 +53,14 @@ export interface ThreadData {
 export type Job = [number, number, string, string | null, Record<string, unknown> | null, Viewer | null, string, string, number];
 /** [job id, actual cost, data as UTF-8 JSON]; the last two absent when it failed. */
 export type Reply = [number] | [number, number, Uint8Array];
-/** A thread's message: [statements run since its last message, µs it spent on the replies' jobs, replies]. */
+/**
+ * A thread's message, one for each of the pool's once the thread has run what it could of it (a job still waiting
+ * on something answers in a later one): [statements run since its last message, µs spent, replies].
+ */
 export type Answers = [number, number, Reply[]];
 
-/** Work (estimated µs) a thread may have waiting before the next thread gets jobs too. */
-const SPILL_US = 1000;
+/** Work (estimated µs) a thread may have waiting before the next thread gets jobs too (1,000 spilled a third of the product page's). */
+const SPILL_US = 2000;
 
 export interface Executed {
   actual: number;
@@ -125,8 +128,8 @@ interface Thread {
   /** Settles when it has loaded or has left the pool. */
   loaded: Promise<void>;
   waiting: Map<number, (value: Executed | null) => void>;
-  /** Jobs posted and not answered yet: while there are any, new ones wait in the outbox for the answer. */
-  sent: number;
+  /** A message posted and not answered yet: while there is one, new jobs wait in the outbox for its answer. */
+  posted: boolean;
   /** What a job takes there, in µs: a moving average of what the thread reports. */
   jobUs: number;
 }
@@ -162,9 +165,9 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
   /** One message a turn: the requests parsed in one turn of the event loop go to a thread together. */
   const send = (thread: Thread) => {
     const jobs = thread.outbox;
-    if (jobs.length === 0 || thread.sent > 0 || !threads.includes(thread)) return;
+    if (jobs.length === 0 || thread.posted || !threads.includes(thread)) return;
     thread.outbox = [];
-    thread.sent = jobs.length;
+    thread.posted = true;
     thread.worker.postMessage(jobs);
   };
 
@@ -181,7 +184,7 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
         ready: false,
         loaded: new Promise((resolve) => (loaded = resolve)),
         waiting: new Map(),
-        sent: 0,
+        posted: false,
         jobUs: 0,
       };
       threads.push(thread);
@@ -193,8 +196,11 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
         }
         const [statements, busyUs, replies] = message;
         if (statements > 0) onStatements(statements);
-        thread.jobUs = thread.jobUs === 0 ? busyUs / replies.length : 0.8 * thread.jobUs + (0.2 * busyUs) / replies.length;
-        thread.sent = Math.max(0, thread.sent - replies.length);
+        if (busyUs > 0 && replies.length > 0) {
+          const jobUs = busyUs / replies.length;
+          thread.jobUs = thread.jobUs === 0 ? jobUs : 0.8 * thread.jobUs + 0.2 * jobUs;
+        }
+        thread.posted = false;
         send(thread);
         for (const [id, actual, bytes] of replies) {
           const resolve = thread.waiting.get(id);
@@ -223,7 +229,7 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
       if (!thread) return undefined;
       const id = ++jobs;
       const job: Job = [id, document, query, operationName ?? null, variables ?? null, viewer, request.ip, request.id, requested];
-      if (thread.outbox.length === 0 && thread.sent === 0) setImmediate(send, thread);
+      if (thread.outbox.length === 0 && !thread.posted) setImmediate(send, thread);
       thread.outbox.push(job);
       return new Promise<Executed | null>((resolve) => thread.waiting.set(id, resolve));
     },

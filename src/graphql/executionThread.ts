@@ -96,9 +96,16 @@ let moved: ArrayBuffer[] = [];
 /** When the thread started on what the next message answers: the pool learns from it how long a job takes here. */
 let busySince = 0;
 
-/** A message's jobs run together, their statements in one read transaction (`snapshot`, src/db/sqlite.ts). */
+/**
+ * A message's jobs run together, their statements in one read transaction (`snapshot`, src/db/sqlite.ts), and the
+ * thread answers each message at the end of the turn that ran it, with the replies ready by then: the pool sends
+ * its next message on that answer.
+ */
 port.on('message', (jobs: Job[]) => {
-  if (busySince === 0) busySince = performance.now();
+  if (busySince === 0) {
+    busySince = performance.now();
+    setImmediate(send);
+  }
   void database.snapshot(() =>
     Promise.all(
       jobs.map((job) =>
@@ -112,7 +119,7 @@ port.on('message', (jobs: Job[]) => {
 });
 
 function reply(id: number, done: { actual: number; data: Uint8Array } | null): void {
-  if (replies.length === 0) setImmediate(send);
+  if (replies.length === 0 && busySince === 0) setImmediate(send); // a job that finished after its message's answer
   if (done) {
     replies.push([id, done.actual, done.data]);
     moved.push(done.data.buffer as ArrayBuffer);
@@ -124,7 +131,7 @@ function reply(id: number, done: { actual: number; data: Uint8Array } | null): v
 function send(): void {
   const statements = database.stats.statements - counted;
   counted += statements;
-  const busyUs = Math.round((performance.now() - busySince) * 1000);
+  const busyUs = busySince === 0 ? 0 : Math.round((performance.now() - busySince) * 1000);
   busySince = 0;
   port.postMessage([statements, busyUs, replies] satisfies Answers, moved);
   replies = [];
