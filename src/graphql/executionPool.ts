@@ -62,6 +62,12 @@ export type Answers = [number, number, Reply[]];
 /** Work (estimated µs) a thread may have waiting before the next thread gets jobs too (1,000 spilled a third of the product page's). */
 const SPILL_US = 2000;
 
+/**
+ * What a job is taken to cost on a thread until it has reported one: without a guess, a thread whose first message
+ * is slow would take every job until it answers.
+ */
+const FIRST_JOB_US = 200;
+
 export interface Executed {
   actual: number;
   data: Buffer;
@@ -69,7 +75,7 @@ export interface Executed {
 
 export interface ExecutionPool {
   /**
-   * Runs a query on a thread (`pick`): resolves to its data and actual cost, or to null when it failed there
+   * Runs a query on a thread (`pickThread`): resolves to its data and actual cost, or to null when it failed there
    * (errors: the caller lets Apollo answer). Undefined at once when no thread is ready to take it.
    */
   run(
@@ -122,7 +128,7 @@ export function pickThread(loads: readonly ThreadLoad[]): number {
 
 interface Thread {
   worker: Worker;
-  /** Jobs of this turn of the event loop, sent together at its end. */
+  /** Jobs not posted yet: this turn's, sent together at its end, or those waiting for the thread's answer. */
   outbox: Job[];
   ready: boolean;
   /** Settles when it has loaded or has left the pool. */
@@ -162,7 +168,7 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
     if (!closed) onFailure(err);
   };
 
-  /** One message a turn: the requests parsed in one turn of the event loop go to a thread together. */
+  /** One message a turn (or on the thread's answer): the jobs gathered meanwhile go to the thread together. */
   const send = (thread: Thread) => {
     const jobs = thread.outbox;
     if (jobs.length === 0 || thread.posted || !threads.includes(thread)) return;
@@ -185,7 +191,7 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
         loaded: new Promise((resolve) => (loaded = resolve)),
         waiting: new Map(),
         posted: false,
-        jobUs: 0,
+        jobUs: FIRST_JOB_US,
       };
       threads.push(thread);
       worker.on('message', (message: Answers | 'ready') => {
@@ -196,10 +202,7 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
         }
         const [statements, busyUs, replies] = message;
         if (statements > 0) onStatements(statements);
-        if (busyUs > 0 && replies.length > 0) {
-          const jobUs = busyUs / replies.length;
-          thread.jobUs = thread.jobUs === 0 ? jobUs : 0.8 * thread.jobUs + 0.2 * jobUs;
-        }
+        if (busyUs > 0 && replies.length > 0) thread.jobUs = 0.8 * thread.jobUs + (0.2 * busyUs) / replies.length;
         thread.posted = false;
         send(thread);
         for (const [id, actual, bytes] of replies) {

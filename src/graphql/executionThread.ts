@@ -106,16 +106,20 @@ port.on('message', (jobs: Job[]) => {
     busySince = performance.now();
     setImmediate(send);
   }
-  void database.snapshot(() =>
-    Promise.all(
-      jobs.map((job) =>
-        execute(job).then(
-          (done) => reply(job[0], done),
-          () => reply(job[0], null),
+  database
+    .snapshot(() =>
+      Promise.all(
+        jobs.map((job) =>
+          execute(job).then(
+            (done) => reply(job[0], done),
+            () => reply(job[0], null),
+          ),
         ),
       ),
-    ),
-  );
+    )
+    // BEGIN or COMMIT failed: the jobs fail (the event loop runs them), not the thread. A job already answered is
+    // answered twice; the pool keeps the first.
+    .catch(() => jobs.forEach((job) => reply(job[0], null)));
 });
 
 function reply(id: number, done: { actual: number; data: Uint8Array } | null): void {
