@@ -36,6 +36,8 @@ interface Side {
   ms: number;
   /** CPU ms by thread id over the timed rounds. */
   cpu: Map<number, number>;
+  /** Requests a second in each round, in order: whether a side is slow throughout or in one round. */
+  perRound: number[];
 }
 
 execFileSync(process.execPath, ['tools/build.mjs', '--quiet'], { cwd: ROOT });
@@ -57,7 +59,7 @@ try {
       bar < 0 && label in PEERS
         ? await startPeer(catalog, label as PeerKind, false)
         : await startServer(catalog, label, { RESPONSE_CACHE: 'off', ...rest }, flags.split(' ').filter(Boolean));
-    sides.push({ label, server, requests: 0, ms: 0, cpu: new Map() });
+    sides.push({ label, server, requests: 0, ms: 0, cpu: new Map(), perRound: [] });
   }
   const scenario = httpScenarios(catalog.productId, catalog.categoryId).find((s) => s.key === values.page);
   if (!scenario) throw new Error(`no page "${values.page}"`);
@@ -75,6 +77,7 @@ try {
       for (const [tid, ms] of threadsCpuMs(side.server.pid)) side.cpu.set(tid, (side.cpu.get(tid) ?? 0) + ms - (before.get(tid) ?? 0));
       side.requests += result.requests;
       side.ms += result.seconds * 1000;
+      side.perRound.push(Math.round(result.requests / result.seconds));
       await new Promise((resolve) => setTimeout(resolve, Number(values.idle) * 1000));
     }
   }
@@ -89,6 +92,7 @@ try {
       `${side.label.padEnd(20)} ${Math.round(rps(side)).toString().padStart(6)} req/s  ${(rps(side) / rps(first)).toFixed(2)}×  ` +
         `CPU a request ${us(total)} µs: event loop ${us(main)}, other threads ${others.filter((ms) => ms > 0).map(us).join(' / ') || 0}`,
     );
+    console.log(`${''.padEnd(20)} by round: ${side.perRound.join(', ')}`);
   }
 } finally {
   for (const side of sides) await side.server.stop();

@@ -29,6 +29,8 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Requests a second in each timed round, in order, when this result combines rounds (bench/measure.ts). */
+  roundsRps?: number[];
   /** With `okMarker`: how many responses contained it, and when the last of them arrived (ms after the start). */
   ok?: number;
   lastOkMs?: number;

@@ -137,7 +137,9 @@ export async function measure(
   const cpu = sides.map(() => 0 as number | undefined);
   const seconds = Math.max(1, Math.round(opts.duration / opts.rounds));
   for (let i = 0; i < opts.rounds; i++) {
-    for (const [j, side] of sides.entries()) {
+    // Every other round runs backwards, so no side always follows the same one (the ceiling, say).
+    const order = [...sides.entries()];
+    for (const [j, side] of i % 2 ? order.reverse() : order) {
       const mark = side.server ? await side.server.metric('sql_statements_total') : 0;
       const cpuMark = side.cpuMs();
       rounds[j]!.push(await load(spec(side.base, side.path, seconds)));
@@ -169,7 +171,10 @@ export async function measure(
   });
 }
 
-/** Rounds of one side as one result: all requests over all seconds; latency percentiles are the rounds' medians. */
+/**
+ * Rounds of one side as one result: all requests over all seconds (and each round's rate, for the spread of a ratio
+ * round by round); latency percentiles are the rounds' medians.
+ */
 function combine(results: LoadResult[]): LoadResult {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const requests = results.reduce((n, x) => n + x.requests, 0);
@@ -178,6 +183,7 @@ function combine(results: LoadResult[]): LoadResult {
     requests,
     seconds,
     rps: requests / seconds,
+    roundsRps: results.map((x) => x.requests / x.seconds),
     p50: median(results.map((x) => x.p50)),
     p99: median(results.map((x) => x.p99)),
     non2xx: results.reduce((n, x) => n + x.non2xx, 0),

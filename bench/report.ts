@@ -1,6 +1,7 @@
 /** The run's results as JSON (the types), markdown (tables and targets) and an SVG bar chart drawn by hand. */
 import { startCommand } from '../tools/startCommand.js';
 import type { LoadOptions, Measured } from './measure.js';
+import type { LoadResult } from './load.js';
 import type { FanoutResult } from './scenarios/fanout.js';
 import type { FlashSaleResult } from './scenarios/flashSale.js';
 import type { InProcessResult } from './scenarios/inProcess.js';
@@ -25,7 +26,8 @@ export interface RunReport {
   date: string;
   machine: { cpu: string; memoryGiB: number; node: string; loadAverageAtStart: number; loadAverageAtEnd: number };
   catalog: { products: number; seedSeconds: number; postgresSeedSeconds?: number };
-  load: LoadOptions & { screenUsers: number };
+  /** `http`: the HTTP read scenarios' rounds and seconds (runs before it used the others'). */
+  load: LoadOptions & { screenUsers: number; http?: { rounds: number; duration: number } };
   http: HttpRow[];
   sql: SqlProbe[];
   screens: ScreenResult[];
@@ -154,6 +156,18 @@ function floorTable(r: RunReport): string[] {
   ];
 }
 
+/**
+ * The ratio of two sides round by round (rounds taken side by side): its median and range, so a reader sees how
+ * far one run's noise moves it. Empty for runs that did not keep their rounds.
+ */
+function byRound(a: LoadResult, b: LoadResult, as: '×' | '%'): string {
+  if (!a.roundsRps || !b.roundsRps || a.roundsRps.length !== b.roundsRps.length || a.roundsRps.length < 2) return '';
+  const ratios = a.roundsRps.map((rps, i) => rps / b.roundsRps![i]!).sort((x, y) => x - y);
+  const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+  const show = (x: number) => (as === '×' ? `${x.toFixed(2)}×` : pct(x));
+  return `; round by round: median ${show(median)}, ${show(ratios[0]!)} to ${show(ratios.at(-1)!)} over ${ratios.length} rounds`;
+}
+
 export function targets(r: RunReport): Target[] {
   const row = (key: string) => r.http.find((h) => h.key === key);
   const out: Target[] = [];
@@ -168,7 +182,7 @@ export function targets(r: RunReport): Target[] {
         : '';
     out.push({
       target: `uncached ${page === 'product' ? 'product page' : 'category listing'} ≥ 1.25× the fastest peer`,
-      measured: `${x.toFixed(2)}× ${peerName(fastest)} (${int(own.server.rps)} vs ${int(fastest.server.rps)} req/s${cpu})`,
+      measured: `${x.toFixed(2)}× ${peerName(fastest)} (${int(own.server.rps)} vs ${int(fastest.server.rps)} req/s${cpu}${byRound(own.server, fastest.server, '×')})`,
       met: x >= 1.25,
       margin: `${(x / 1.25).toFixed(2)}× the target`,
     });
@@ -187,7 +201,7 @@ export function targets(r: RunReport): Target[] {
         : '';
     out.push({
       target: `${what} ≥ 50% of the ceiling and ahead of every peer's cache`,
-      measured: `${pct(own.ratio)} of the ceiling${best ? `; ${(own.server.rps / best.server.rps).toFixed(2)}× ${peerName(best)} (${pct(best.ratio)})` : ''}${cpu}`,
+      measured: `${pct(own.ratio)} of the ceiling${byRound(own.server, own.ceiling, '%')}${best ? `; ${(own.server.rps / best.server.rps).toFixed(2)}× ${peerName(best)} (${pct(best.ratio)})` : ''}${cpu}`,
       met: own.ratio >= 0.5 && ahead,
       margin: `${(own.ratio / 0.5).toFixed(2)}× the target`,
     });
@@ -289,8 +303,8 @@ export function markdown(r: RunReport): string {
     `(one-minute load average ${r.machine.loadAverageAtStart.toFixed(2)} at the start, ${r.machine.loadAverageAtEnd.toFixed(2)} at the end: the machine is shared). Catalog: ${int(r.catalog.products)} products`,
     `(seeded in ${r.catalog.seedSeconds.toFixed(1)} s${r.catalog.postgresSeedSeconds !== undefined ? `; ${r.catalog.postgresSeedSeconds.toFixed(1)} s into PostgreSQL` : ''}), each server over its own copy. Server: \`${startCommand()}\` (compiled, as \`npm start\` runs it), NODE_ENV=production,`,
     'LOG_LEVEL=warn, rate-limit buckets of 10⁹ points (the load generator is one client). Load: autocannon in a child process,',
-    `${r.load.connections} connections, no compression asked for; each side warmed up ${r.load.warmup} s, then ${r.load.duration} s measured in ${r.load.rounds}`,
-    'rounds, server and ceiling taking turns (requests per second over all rounds; latency percentiles are the median',
+    `${r.load.connections} connections, no compression asked for; each side warmed up ${r.load.warmup} s, then ${(r.load.http ?? r.load).duration} s measured in ${(r.load.http ?? r.load).rounds}`,
+    'rounds, server and ceiling taking turns, every other round in reverse order (requests per second over all rounds; latency percentiles are the median',
     'round\'s). **Server, load generator and ceiling share the same 2 cores, and other work ran on the machine**, so',
     'absolute numbers are low and noisy; only the ratios, measured side by side in this run, are the result. The',
     'ceiling is a bare `node:http` server answering the same path with the exact response bytes the real server sent.',

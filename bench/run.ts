@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --products 10000 --duration 6 --rounds 3 --warmup 2 --connections 10 --subscribers 1000,5000,10000]`:
+ * `npm run bench [-- --products 10000 --duration 6 --rounds 3 --http-rounds 6 --warmup 3 --connections 10 --subscribers 1000,5000,10000]`:
  * seeds a catalog once, then for each server setup starts the server in production mode in a child process (over
  * its own copy of the catalog), drives it with autocannon from another process, and measures every scenario side by
  * side with the ceiling (a bare node:http server replaying the same response bytes). Writes bench/report.md,
@@ -32,6 +32,11 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '3' },
+    /**
+     * Rounds of the HTTP read scenarios (each as long as one of `--rounds`'): the rows the targets compare move by
+     * ±30% from one 2 s round to the next, so they get more of them than the other parts.
+     */
+    'http-rounds': { type: 'string', default: '6' },
     users: { type: 'string', default: '8' },
     subscribers: { type: 'string', default: '1000,5000,10000' },
     updates: { type: 'string', default: '5' },
@@ -52,6 +57,7 @@ const num = (name: keyof typeof values) => {
   return n;
 };
 const opts: LoadOptions = { connections: num('connections'), rounds: num('rounds'), duration: num('duration'), warmup: num('warmup') };
+const httpOpts: LoadOptions = { ...opts, rounds: num('http-rounds'), duration: num('http-rounds') * Math.max(1, Math.round(opts.duration / opts.rounds)) };
 const subscribers = values.subscribers!.split(',').map(Number).filter((n) => n > 0);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const started = Date.now();
@@ -94,7 +100,7 @@ try {
       // A peer is timed only once it answers with the project's data.
       for (const [i, row] of s.rows.entries()) if (SETUPS[row.setup].peer) await checkSameData(on[0]!, on[i]!, s.request);
       const cached = s.rows.some((row) => row.setup === 'cached');
-      const results = await measure(s.key, s.request, on, ceiling, opts, cached ? floor : undefined);
+      const results = await measure(s.key, s.request, on, ceiling, httpOpts, cached ? floor : undefined);
       for (const [i, m] of results.entries()) {
         const row = s.rows[i]!;
         http.push({ key: row.key, name: row.name, setup: SETUPS[row.setup].label, ...m });
@@ -228,7 +234,7 @@ const report: RunReport = {
     loadAverageAtEnd: loadavg()[0]!,
   },
   catalog: { products: catalog.products, seedSeconds: catalog.seedSeconds, postgresSeedSeconds },
-  load: { ...opts, screenUsers: num('users') },
+  load: { ...opts, screenUsers: num('users'), http: { rounds: httpOpts.rounds, duration: httpOpts.duration } },
   http,
   sql,
   screens,
