@@ -329,8 +329,8 @@ export function markdown(r: RunReport): string {
   lines.push(
     '',
     'The fastify floor is a fastify instance with the app\'s CORS and compression plugins answering the same bytes from',
-    'one route: what any fastify handler costs before it does anything, measured for the cached scenarios right after',
-    'the ceiling.',
+    'one route: what any fastify handler costs before it does anything, measured for the cached scenarios next to the',
+    'ceiling in each round (after it, or before it in the rounds run in reverse).',
   );
   lines.push(...peerTable(r));
   lines.push(...floorTable(r));

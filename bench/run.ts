@@ -57,7 +57,8 @@ const num = (name: keyof typeof values) => {
   return n;
 };
 const opts: LoadOptions = { connections: num('connections'), rounds: num('rounds'), duration: num('duration'), warmup: num('warmup') };
-const httpOpts: LoadOptions = { ...opts, rounds: num('http-rounds'), duration: num('http-rounds') * Math.max(1, Math.round(opts.duration / opts.rounds)) };
+// Rounds as long as the other parts' (measure() rounds each to whole seconds).
+const httpOpts: LoadOptions = { ...opts, rounds: num('http-rounds'), duration: (opts.duration / opts.rounds) * num('http-rounds') };
 const subscribers = values.subscribers!.split(',').map(Number).filter((n) => n > 0);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const started = Date.now();
