@@ -154,7 +154,7 @@ export async function createApp(config: Config, database: Engine, options: AppOp
   const formatError = createFormatError(fastify.log, production);
   const subscriptions = attachSubscriptions(fastify.server, schema, deps, { limits, formatError, production });
   await subscriptions.start();
-  const deprecations = deprecationUsage(schema, metrics.deprecatedUsage);
+  const deprecations = deprecationUsage(schema, metrics.deprecatedUses);
 
   const costs = createRequestedCostMemo(schema, limits.selections);
   const jit = config.optimizations && config.executor === 'jit' ? jitExecutor(schema) : null;

@@ -35,7 +35,7 @@ export function graphqlRoute(
   fast: FastPath | null = null,
 ): RouteHandlerMethod {
   const flights = createSingleFlight<HTTPGraphQLResponse | null>();
-  const counted = { miss: metrics.responseCache.labels({ result: 'miss' }) };
+  const counted = { miss: metrics.cacheResults.of({ result: 'miss' }) };
 
 /** Builds the request's context; a bad token is UNAUTHENTICATED (401) from here, before parsing. */
   const contextFor = async (req: FastifyRequest): Promise<Context> => {

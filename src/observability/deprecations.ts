@@ -21,9 +21,9 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import type { Counter } from 'prom-client';
+import type { CounterTally, TallySeries } from './tally.js';
 
-type Child = ReturnType<Counter<'coordinate'>['labels']>;
+type Child = TallySeries;
 
 export interface DeprecationUsage {
   /** The Apollo plugin: counts each operation that starts executing. */
@@ -34,10 +34,9 @@ export interface DeprecationUsage {
   coordinatesOf(document: DocumentNode): readonly string[];
 }
 
-export function deprecationUsage(schema: GraphQLSchema, counter: Counter<'coordinate'>): DeprecationUsage {
+export function deprecationUsage(schema: GraphQLSchema, counter: CounterTally<'coordinate'>): DeprecationUsage {
   const byDocument = new WeakMap<DocumentNode, Child[]>();
   const byKey = new WeakMap<object, Child[]>();
-  const children = new Map<string, Child>(); // bounded by the schema: only its deprecated coordinates
   const coordinates = new WeakMap<DocumentNode, readonly string[]>();
 
   const coordinatesOf = (document: DocumentNode): readonly string[] => {
@@ -45,12 +44,8 @@ export function deprecationUsage(schema: GraphQLSchema, counter: Counter<'coordi
     if (!found) coordinates.set(document, (found = deprecatedCoordinates(schema, document)));
     return found;
   };
-  const childrenOf = (document: DocumentNode): Child[] =>
-    coordinatesOf(document).map((c) => {
-      let child = children.get(c);
-      if (!child) children.set(c, (child = counter.labels(c)));
-      return child;
-    });
+  // Series are bounded by the schema: only its deprecated coordinates.
+  const childrenOf = (document: DocumentNode): Child[] => coordinatesOf(document).map((c) => counter.of({ coordinate: c }));
 
   // One hooks object for every request (no allocation per request).
   const hooks: GraphQLRequestListener<BaseContext> = {

@@ -3,9 +3,11 @@
  *
  * Counters that the hot path would otherwise bump per event (SQL statements) and gauges of live state (WebSocket
  * connections, subscriptions) are read at scrape time from the sources the app registers with `observe`, so they
- * cost nothing between scrapes.
+ * cost nothing between scrapes. Those counted on every request (cache results, deprecated coordinates, request
+ * durations) are tallied as plain numbers and handed to the registry when it is scraped (./tally.ts).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Histogram } from 'prom-client';
+import { CounterTally, DurationTally } from './tally.js';
 
 /** What the app exposes for scrape-time metrics. */
 export interface MetricSources {
@@ -29,6 +31,15 @@ export function createMetrics() {
   let fanoutsSeen = 0;
   let fanoutSecondsSeen = 0;
   const operations = new Set<string>();
+  const cacheResults = new CounterTally<'result'>();
+  const deprecatedUses = new CounterTally<'coordinate'>();
+  const httpDuration = new DurationTally<'operation' | 'status'>(
+    'http_request_duration_seconds',
+    'HTTP request duration by operation (the GraphQL operation name, else the route) and status.',
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  // A metric the registry formats as it formats its own (tally.ts); typed as what it stands in for.
+  registry.registerMetric(httpDuration as unknown as Histogram);
 
   return {
     registry,
@@ -53,14 +64,13 @@ export function createMetrics() {
       help: 'GraphQL reads answered from the response cache (hit) or executed (miss).',
       labelNames: ['result'],
       registers: [registry],
+      collect() {
+        cacheResults.flush(this);
+      },
     }),
-    httpDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by operation (the GraphQL operation name, else the route) and status.',
-      labelNames: ['operation', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    }),
+    /** `response_cache_requests_total`'s series, counted between scrapes. */
+    cacheResults,
+    httpDuration,
     refused: new Counter({
       name: 'graphql_refused_total',
       help: 'Operations refused with QUERY_TOO_COMPLEX before running, by the limit they broke.',
@@ -77,7 +87,12 @@ export function createMetrics() {
       help: 'Operations (executed or answered from the cache) that used a deprecated field, argument, input field or enum value, by its schema coordinate.',
       labelNames: ['coordinate'] as const,
       registers: [registry],
+      collect() {
+        deprecatedUses.flush(this);
+      },
     }),
+    /** `graphql_deprecated_field_usage_total`'s series, counted between scrapes. */
+    deprecatedUses,
     webSockets: new Gauge({
       name: 'websocket_connections',
       help: 'Open WebSocket connections.',
