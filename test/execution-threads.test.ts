@@ -106,7 +106,7 @@ describe('execution threads start with the first repeated query and end with the
     await onThread(server, PRODUCT, { id: 'prd_2' });
     await server.close();
     // Closed: nothing is offered to a thread any more.
-    expect(threads.run(1, PRODUCT, undefined, { id: 'prd_2' }, null, { ip: '127.0.0.1', id: 'x' }, 10)).toBeUndefined();
+    expect(threads.run(1, PRODUCT, undefined, { id: 'prd_2' }, { id: 'prd_2' }, null, { ip: '127.0.0.1', id: 'x' }, 10)).toBeUndefined();
   });
 });
 

@@ -49,8 +49,12 @@ export interface ThreadData {
   selections: number;
 }
 
-/** A query for a thread: [job id, document number, text, operation name, variables, viewer, ip, request id, requested cost]. */
-export type Job = [number, number, string, string | null, Record<string, unknown> | null, Viewer | null, string, string, number];
+/**
+ * A query for a thread: [job id, document number, text, operation name, variables as sent, variables coerced (the
+ * event loop coerced them to price the query; the thread costs it with the same values), viewer, ip, request id,
+ * requested cost].
+ */
+export type Job = [number, number, string, string | null, Record<string, unknown> | null, Record<string, unknown>, Viewer | null, string, string, number];
 /** [job id, actual cost, data as UTF-8 JSON]; the last two absent when it failed. */
 export type Reply = [number] | [number, number, Uint8Array];
 /**
@@ -83,6 +87,7 @@ export interface ExecutionPool {
     query: string,
     operationName: string | undefined,
     variables: Record<string, unknown> | undefined,
+    coerced: Record<string, unknown>,
     viewer: Viewer | null,
     request: { ip: string; id: string },
     requested: number,
@@ -225,13 +230,13 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
   };
 
   return {
-    run(document, query, operationName, variables, viewer, request, requested) {
+    run(document, query, operationName, variables, coerced, viewer, request, requested) {
       if (closed) return undefined;
       if (!started) start();
       const thread = pick();
       if (!thread) return undefined;
       const id = ++jobs;
-      const job: Job = [id, document, query, operationName ?? null, variables ?? null, viewer, request.ip, request.id, requested];
+      const job: Job = [id, document, query, operationName ?? null, variables ?? null, coerced, viewer, request.ip, request.id, requested];
       if (thread.outbox.length === 0 && !thread.posted) setImmediate(send, thread);
       thread.outbox.push(job);
       return new Promise<Executed | null>((resolve) => thread.waiting.set(id, resolve));

@@ -11,7 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { getOperationAST, getVariableValues, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { getOperationAST, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import { resolvers } from '../../resolvers/index.js';
@@ -76,17 +76,15 @@ function known(job: Job): Known | null {
 }
 
 async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } | null> {
-  const [, , , , variables, viewer, ip, requestId, requested] = job;
+  const [, , , , variables, coerced, viewer, ip, requestId, requested] = job;
   const entry = known(job);
   if (!entry) return null;
-  const coerced = getVariableValues(schema, entry.operation.variableDefinitions ?? [], variables ?? {});
-  if (coerced.errors) return null;
   const ctx = createContext(deps, viewer, { ip, requestId });
   const result = await entry.compiled.query(undefined, ctx, variables ?? {});
   if (result.errors || !result.data) return null;
   const costing = costs.cost(entry.document, entry.operation, variables ?? undefined);
-  costing.remember(coerced.coerced);
-  const actual = chargedActualCost(costing, coerced.coerced, result.data, requested);
+  costing.remember(coerced);
+  const actual = chargedActualCost(costing, coerced, result.data, requested);
   return { actual, data: encoder.encode(JSON.stringify(result.data)) };
 }
 

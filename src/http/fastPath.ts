@@ -38,6 +38,7 @@ import { PASSWORD_MUTATIONS, type QueryLimits } from '../plugins/queryCost/limit
 import { rootFieldCount } from '../plugins/queryCost/shape.js';
 import { chargedActualCost, type RequestedCostMemo } from '../plugins/queryCost/memo.js';
 import type { ExecutionPool } from '../graphql/executionPool.js';
+import { costJson } from '../plugins/queryCost/costJson.js';
 import type { Caller } from '../plugins/rateLimit/index.js';
 import type { HttpAnswer } from './cacheHits.js';
 import type { GraphQLHttpRequest } from './graphqlRequest.js';
@@ -190,7 +191,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
     }
     cost.costing.remember(coerced);
 
-    const onThread = mutation ? undefined : threads?.run(entry.id, incoming.query, incoming.operationName, incoming.variables, viewer, req, requested);
+    const onThread = mutation ? undefined : threads?.run(entry.id, incoming.query, incoming.operationName, incoming.variables, coerced, viewer, req, requested);
     if (onThread) {
       const executed = await onThread;
       if (!executed) {
@@ -200,12 +201,12 @@ export function createFastPath(options: FastPathOptions): FastPath {
       }
       const throttleStatus = await deps.rateLimiter.refund(payer, requested - executed.actual);
       countDeprecations(entry, incoming.query);
-      const extensions = { cost: { requestedQueryCost: requested, actualQueryCost: executed.actual, limit: limits.cost, throttleStatus } };
+      const cost = costJson({ requestedQueryCost: requested, actualQueryCost: executed.actual, limit: limits.cost, throttleStatus });
       return {
         status: 200,
         headers: [['cache-control', entry.cacheControl], ['content-type', JSON_TYPE], ['x-cache', 'BYPASS']],
         // The same bytes as JSON.stringify({ data, extensions }) below, with the data serialized on the thread.
-        body: Buffer.concat([DATA_OPEN, executed.data, Buffer.from(`,"extensions":${JSON.stringify(extensions)}}\n`)]),
+        body: Buffer.concat([DATA_OPEN, executed.data, Buffer.from(`,"extensions":{"cost":${cost}}}\n`)]),
         operation: entry.label ?? '(anonymous)',
         cost: { requested, actual: executed.actual },
       };

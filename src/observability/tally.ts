@@ -61,7 +61,7 @@ interface DurationSeries {
 /**
  * A histogram registered with a prom-client Registry (`registry.registerMetric`) and exposed as prom-client's own
  * Histogram would expose the same observations: `_bucket` lines (cumulative, `le` first, then `+Inf`), `_sum`,
- * `_count` (test/metrics-tally.test.ts compares the two texts).
+ * `_count` (test/hot-path-counts.test.ts compares the two texts).
  */
 export class DurationTally<L extends string> {
   readonly type = 'histogram';

@@ -9,12 +9,12 @@ import type { Context } from '../context.js';
 import type { CategoryRow, OrderRow, ProductRow, ReviewRow, SellerRow, UserRow } from '../db/schema.js';
 import { encodeEventId, encodeId } from '../ids.js';
 import { discountPercent, money } from '../money.js';
+import { isoTimestamp } from '../timestamps.js';
 import type { Connection } from '../pagination.js';
 import { checkTransition } from '../services/orderFlow.js';
 
 export const BASE = '/api/v1';
 const link = (path: string) => ({ href: `${BASE}${path}` });
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function product(p: ProductRow) {
   const id = encodeId('Product', p.id);
@@ -36,7 +36,7 @@ export function product(p: ProductRow) {
     averageRating: averageRating(p),
     rating: averageRating(p), // deprecated for averageRating (CHANGELOG.md)
     reviewCount: p.reviewCount,
-    createdAt: iso(p.createdAt),
+    createdAt: isoTimestamp(p.createdAt),
     _links: {
       self: link(`/products/${id}`),
       seller: link(`/sellers/${sellerId}`),
@@ -56,7 +56,7 @@ export async function seller(ctx: Context, s: SellerRow) {
     city: s.city,
     averageRating: average,
     rating: average, // deprecated for averageRating (CHANGELOG.md)
-    joinedAt: iso(s.joinedAt),
+    joinedAt: isoTimestamp(s.joinedAt),
     // The catalog filtered by seller: /sellers/{id}/products is deprecated for it (CHANGELOG.md).
     _links: { self: link(`/sellers/${id}`), products: link(`/products?sellerId=${id}`) },
   };
@@ -73,7 +73,7 @@ export function review(r: ReviewRow) {
     body: r.body,
     authorId,
     productId,
-    createdAt: iso(r.createdAt),
+    createdAt: isoTimestamp(r.createdAt),
     _links: { self: link(`/reviews/${id}`), author: link(`/users/${authorId}`), product: link(`/products/${productId}`) },
   };
 }
@@ -121,9 +121,9 @@ export async function order(ctx: Context, o: OrderRow) {
       };
     }),
     total: money(o.totalPaise),
-    events: events.map((e) => ({ id: encodeEventId(e.id), status: e.status, at: iso(e.at), note: e.note })),
-    createdAt: iso(o.createdAt),
-    updatedAt: iso(o.updatedAt),
+    events: events.map((e) => ({ id: encodeEventId(e.id), status: e.status, at: isoTimestamp(e.at), note: e.note })),
+    createdAt: isoTimestamp(o.createdAt),
+    updatedAt: isoTimestamp(o.updatedAt),
     _links: {
       self: link(`/orders/${id}`),
       buyer: link(`/users/${buyerId}`),

@@ -1,11 +1,11 @@
 /**
  * Counts taken as plain numbers on the hot path (src/observability/tally.ts) read on /metrics exactly as
- * prom-client's own counters and histograms would; a cache hit's `extensions.cost`, written out by hand
- * (src/http/cacheHits.ts), is the text JSON.stringify makes.
+ * prom-client's own counters and histograms would; `extensions.cost` written out by hand for the answers made
+ * before Apollo (src/plugins/queryCost/costJson.ts) is the text JSON.stringify makes.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { costJson } from '../src/http/cacheHits.js';
+import { costJson } from '../src/plugins/queryCost/costJson.js';
 import { CounterTally, DurationTally } from '../src/observability/tally.js';
 
 const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -70,14 +70,15 @@ describe('a tallied counter is added to its prom-client counter when scraped', (
   });
 });
 
-describe('a cache hit’s cost extension is the text JSON.stringify writes', () => {
+describe('the cost extension written out is the text JSON.stringify writes', () => {
   it.each([
     [12, 9, 1000, { maximumAvailable: 1000, currentlyAvailable: 979, restoreRate: 50 }],
     [0, 0, 1, { maximumAvailable: 1e9, currentlyAvailable: 999999988, restoreRate: 0.5 }],
     [3.25, -1, 2 ** 40, { maximumAvailable: 1e21, currentlyAvailable: 1e-7, restoreRate: 1 / 3 }],
     [Number.NaN, Infinity, -Infinity, { maximumAvailable: -0, currentlyAvailable: 0, restoreRate: Number.MAX_VALUE }],
+    [null, 0, 1000, { maximumAvailable: 1000, currentlyAvailable: 1000, restoreRate: 50 }],
   ])('requested %s, actual %s, limit %s', (requested, actual, limit, throttleStatus) => {
-    const text = costJson(requested, actual, limit, throttleStatus);
-    expect(text).toBe(JSON.stringify({ requestedQueryCost: requested, actualQueryCost: actual, limit, throttleStatus }));
+    const cost = { requestedQueryCost: requested, actualQueryCost: actual, limit, throttleStatus };
+    expect(costJson(cost)).toBe(JSON.stringify(cost));
   });
 });
