@@ -2,8 +2,9 @@
  * Execution threads for SQLite (`EXECUTION_THREADS`): worker threads that run the fast path's queries (see
  * src/graphql/executionThread.ts), each on a read-only connection of its own. The event loop keeps HTTP, admission
  * and the answer's headers and extensions; a thread executes the compiled query, counts its actual cost and
- * serializes its data. A job is the document's number and text, variables, viewer and charge; a reply, the data as
- * UTF-8 JSON bytes (moved, not copied) and the actual cost. Each side sends what one turn of its event loop produced
+ * serializes its data. A job is the document's number and text, variables, viewer and charge; a reply, the actual
+ * cost and where its data lies in the message's bytes: every reply's UTF-8 JSON in one buffer (moved, not copied),
+ * since allocating an ArrayBuffer costs ~3 µs in Node 20, more than encoding a product page into it. Each side sends what one turn of its event loop produced
  * as one message: posting a message and waking the thread that reads it cost about as much as a small query's
  * execution, so one a request ate the gain (bench:ab, product page: 457 µs CPU a request and 0.98x Mercurius with a
  * message a job, 343 µs and 1.28x batched by turn).
@@ -55,13 +56,13 @@ export interface ThreadData {
  * requested cost].
  */
 export type Job = [number, number, string, string | null, Record<string, unknown> | null, Record<string, unknown>, Viewer | null, string, string, number];
-/** [job id, actual cost, data as UTF-8 JSON]; the last two absent when it failed. */
-export type Reply = [number] | [number, number, Uint8Array];
+/** [job id, actual cost, start and end of its data (UTF-8 JSON) in the message's bytes]; the last three absent when it failed. */
+export type Reply = [number] | [number, number, number, number];
 /**
  * A thread's message, one for each of the pool's once the thread has run what it could of it (a job still waiting
- * on something answers in a later one): [statements run since its last message, µs spent, replies].
+ * on something answers in a later one): [statements run since its last message, µs spent, replies, their data].
  */
-export type Answers = [number, number, Reply[]];
+export type Answers = [number, number, Reply[], Uint8Array];
 
 /** Work (estimated µs) a thread may have waiting before the next thread gets jobs too (1,000 spilled a third of the product page's). */
 const SPILL_US = 2000;
@@ -205,17 +206,17 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
           loaded();
           return;
         }
-        const [statements, busyUs, replies] = message;
+        const [statements, busyUs, replies, bytes] = message;
         if (statements > 0) onStatements(statements);
         if (busyUs > 0 && replies.length > 0) thread.jobUs = 0.8 * thread.jobUs + (0.2 * busyUs) / replies.length;
         thread.posted = false;
         send(thread);
-        for (const [id, actual, bytes] of replies) {
+        for (const [id, actual, start, end] of replies) {
           const resolve = thread.waiting.get(id);
           if (!resolve) continue;
           thread.waiting.delete(id);
           executed++;
-          resolve(bytes === undefined ? null : { actual: actual!, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+          resolve(start === undefined ? null : { actual: actual!, data: Buffer.from(bytes.buffer, bytes.byteOffset + start, end! - start) });
         }
       });
       worker.on('error', (err) => {

@@ -75,7 +75,7 @@ function known(job: Job): Known | null {
   return entry;
 }
 
-async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } | null> {
+async function execute(job: Job): Promise<Done | null> {
   const [, , , , variables, coerced, viewer, ip, requestId, requested] = job;
   const entry = known(job);
   if (!entry) return null;
@@ -85,12 +85,17 @@ async function execute(job: Job): Promise<{ actual: number; data: Uint8Array } |
   const costing = costs.cost(entry.document, entry.operation, variables ?? undefined);
   costing.remember(coerced);
   const actual = chargedActualCost(costing, coerced, result.data, requested);
-  return { actual, data: encoder.encode(JSON.stringify(result.data)) };
+  return { actual, json: JSON.stringify(result.data) };
 }
 
-/** Replies finished in this turn, sent together at its end (as the event loop sends its jobs). */
-let replies: Reply[] = [];
-let moved: ArrayBuffer[] = [];
+/** An executed query: its actual cost and its data as JSON. */
+interface Done {
+  actual: number;
+  json: string;
+}
+
+/** Jobs finished in this turn (null: failed), answered together at its end (as the event loop sends its jobs). */
+let finished: [number, Done | null][] = [];
 /** When the thread started on what the next message answers: the pool learns from it how long a job takes here. */
 let busySince = 0;
 
@@ -120,24 +125,29 @@ port.on('message', (jobs: Job[]) => {
     .catch(() => jobs.forEach((job) => reply(job[0], null)));
 });
 
-function reply(id: number, done: { actual: number; data: Uint8Array } | null): void {
-  if (replies.length === 0 && busySince === 0) setImmediate(send); // a job that finished after its message's answer
-  if (done) {
-    replies.push([id, done.actual, done.data]);
-    moved.push(done.data.buffer as ArrayBuffer);
-  } else {
-    replies.push([id]);
-  }
+function reply(id: number, done: Done | null): void {
+  if (finished.length === 0 && busySince === 0) setImmediate(send); // a job that finished after its message's answer
+  finished.push([id, done]);
 }
 
+/** The turn's replies, their data encoded into one buffer (one allocation a message, not one a reply). */
 function send(): void {
   const statements = database.stats.statements - counted;
   counted += statements;
   const busyUs = busySince === 0 ? 0 : Math.round((performance.now() - busySince) * 1000);
   busySince = 0;
-  port.postMessage([statements, busyUs, replies] satisfies Answers, moved);
-  replies = [];
-  moved = [];
+  let size = 0;
+  for (const [, done] of finished) if (done) size += Buffer.byteLength(done.json);
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  const replies = finished.map(([id, done]): Reply => {
+    if (!done) return [id];
+    const start = at;
+    at += encoder.encodeInto(done.json, bytes.subarray(at)).written;
+    return [id, done.actual, start, at];
+  });
+  port.postMessage([statements, busyUs, replies, bytes] satisfies Answers, [bytes.buffer]);
+  finished = [];
 }
 
 port.postMessage('ready');
