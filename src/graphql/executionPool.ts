@@ -51,11 +51,14 @@ export interface ThreadData {
 }
 
 /**
- * A query for a thread: [job id, document number, text, operation name, variables as sent, variables coerced (the
- * event loop coerced them to price the query; the thread costs it with the same values), viewer, ip, request id,
- * requested cost].
+ * A query for a thread: [job id, document number, text (null once the thread was sent it: it keeps the document
+ * compiled by its number), operation name, variables as sent, variables coerced (the event loop coerced them to price
+ * the query; the thread costs it with the same values), viewer, ip, request id, requested cost].
  */
-export type Job = [number, number, string, string | null, Record<string, unknown> | null, Record<string, unknown>, Viewer | null, string, string, number];
+export type Job = [number, number, string | null, string | null, Record<string, unknown> | null, Record<string, unknown>, Viewer | null, string, string, number];
+
+/** Documents a thread keeps compiled, by the event loop's number for them; the pool sends each text once, as far as it knows. */
+export const DOCUMENTS_MAX = 1000;
 /** [job id, actual cost, start and end of its data (UTF-8 JSON) in the message's bytes]; the last three absent when it failed. */
 export type Reply = [number] | [number, number, number, number];
 /**
@@ -144,6 +147,12 @@ interface Thread {
   posted: boolean;
   /** What a job takes there, in µs: a moving average of what the thread reports. */
   jobUs: number;
+  /**
+   * Documents whose text the thread was sent: their jobs carry the number alone (a text is ~1 KB to copy each way,
+   * ~1.2 µs of the event loop's a job). Bounded like the thread's own memo; a job the thread cannot run without the
+   * text fails (and the event loop runs it), and its document's text goes with the next one.
+   */
+  sent: Set<number>;
 }
 
 /**
@@ -198,6 +207,7 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
         waiting: new Map(),
         posted: false,
         jobUs: FIRST_JOB_US,
+        sent: new Set(),
       };
       threads.push(thread);
       worker.on('message', (message: Answers | 'ready') => {
@@ -237,10 +247,20 @@ export function createExecutionPool(options: ExecutionPoolOptions): ExecutionPoo
       const thread = pick();
       if (!thread) return undefined;
       const id = ++jobs;
-      const job: Job = [id, document, query, operationName ?? null, variables ?? null, coerced, viewer, request.ip, request.id, requested];
+      const sent = thread.sent.has(document);
+      if (!sent) {
+        if (thread.sent.size >= DOCUMENTS_MAX) thread.sent.clear();
+        thread.sent.add(document);
+      }
+      const job: Job = [id, document, sent ? null : query, operationName ?? null, variables ?? null, coerced, viewer, request.ip, request.id, requested];
       if (thread.outbox.length === 0 && !thread.posted) setImmediate(send, thread);
       thread.outbox.push(job);
-      return new Promise<Executed | null>((resolve) => thread.waiting.set(id, resolve));
+      return new Promise<Executed | null>((resolve) =>
+        thread.waiting.set(id, (executed) => {
+          if (!executed) thread.sent.delete(document);
+          resolve(executed);
+        }),
+      );
     },
     executed: () => executed,
     async ready() {

@@ -19,10 +19,8 @@ import { createContext, type AppDeps, type Context } from '../context.js';
 import { openSqliteReadOnly } from '../db/sqlite.js';
 import { chargedActualCost, createRequestedCostMemo } from '../plugins/queryCost/memo.js';
 import { loadTypeDefs } from './schema.js';
-import type { Answers, Job, Reply, ThreadData } from './executionPool.js';
+import { DOCUMENTS_MAX, type Answers, type Job, type Reply, type ThreadData } from './executionPool.js';
 
-/** Documents kept compiled, by the event loop's number for them. */
-const DOCUMENTS_MAX = 1000;
 
 interface Known {
   document: DocumentNode;
@@ -66,6 +64,7 @@ function known(job: Job): Known | null {
   const [, id, text, operationName] = job;
   let entry = documents.get(id);
   if (entry) return entry;
+  if (text === null) return null; // sent before and forgotten since: the event loop runs it and sends the text again
   const document = parse(text);
   const operation = getOperationAST(document, operationName ?? undefined);
   if (!operation || operation.operation !== 'query') return null;
