@@ -123,6 +123,17 @@ export function createFastPath(options: FastPathOptions): FastPath {
     if (query.length + (operationName?.length ?? 0) >= TEXT_MAX) return undefined;
     return `${operationName ?? ''}\n${query}`;
   };
+  /**
+   * `memoKey` by the request's parsed content: the front door hands the same object for the same text
+   * (src/http/frontDoor.ts), so its key is built, and hashed as a Map key, once rather than on every request.
+   */
+  const keys = new WeakMap<object, string | undefined>();
+  const keyOf = ({ fields, query, operationName }: PlainRequest): string | undefined => {
+    if (keys.has(fields)) return keys.get(fields);
+    const key = memoKey(query, operationName);
+    keys.set(fields, key);
+    return key;
+  };
 
   const remember = (query: string, operationName: string | undefined, document: DocumentNode, operation: OperationDefinitionNode) => {
     const key = memoKey(query, operationName);
@@ -174,7 +185,7 @@ export function createFastPath(options: FastPathOptions): FastPath {
     if (req.raw && declined.has(req.raw)) return undefined;
     const incoming = plainRequest(req);
     if (!incoming) return undefined;
-    const key = memoKey(incoming.query, incoming.operationName);
+    const key = keyOf(incoming);
     const entry = key === undefined ? undefined : seen.get(key);
     if (!entry) return undefined;
     const mutation = entry.operation.operation === 'mutation';
@@ -285,6 +296,8 @@ function formatErrors(
 }
 
 interface PlainRequest {
+  /** The parsed body (POST) or query string (GET) the rest was read from. */
+  fields: object;
   query: string;
   operationName: string | undefined;
   variables: Record<string, unknown> | undefined;
@@ -327,6 +340,7 @@ function plainRequest(req: GraphQLHttpRequest): PlainRequest | null {
   if (operationName !== undefined && operationName !== null && (typeof operationName !== 'string' || operationName === '')) return null;
   if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return null;
   return {
+    fields,
     query,
     operationName: (operationName as string | null | undefined) ?? undefined,
     variables: (variables as Record<string, unknown> | null | undefined) ?? undefined,
