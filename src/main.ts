@@ -5,6 +5,7 @@
 import { isEmpty, seedDatabase } from '../seed/seed.js';
 import { ConfigError, loadConfig, type Config } from './config/index.js';
 import { openDatabase, setupExclusively } from './db/index.js';
+import { keepTickObjectShape } from './runtime/tickObjectShape.js';
 import { createApp } from './server.js';
 
 function readConfig(): Config {
@@ -17,6 +18,7 @@ function readConfig(): Config {
   }
 }
 
+keepTickObjectShape();
 const config = readConfig();
 const database = await openDatabase(config.databaseUrl, { sqliteReaders: config.sqliteReaders, sqliteOffloadUs: config.sqliteOffloadUs });
 const app = await createApp(config, database);
