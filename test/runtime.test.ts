@@ -18,3 +18,12 @@ describe('one tick object is kept alive', () => {
     expect(keptTickObject()).toBe(kept);
   });
 });
+
+describe('no async hook is left behind', () => {
+  it('a promise callback after it runs outside any async resource, as without hooks', async () => {
+    keepTickObjectShape();
+    const { executionAsyncId } = await import('node:async_hooks');
+    const id = await Promise.resolve().then(() => executionAsyncId());
+    expect(id).toBe(0);
+  });
+});
