@@ -104,7 +104,8 @@ export function createFrontDoor(deps: AppDeps, { hits, fast }: FrontDoorPaths, m
     if (known === undefined) {
       const content = parseContent(req.method!, body === null ? req.url! : body.toString('utf8'));
       if (!content) return null;
-      contents.set(key, (known = { content, bytes: body ?? undefined }));
+      // A copy of its own: the body may be a slice of a larger read, which the memo would otherwise keep.
+      contents.set(key, (known = { content, bytes: body === null ? undefined : copyOf(body) }));
     }
     const { content } = known;
     return { method: req.method!, headers: req.headers, query: content.query, body: content.body };
@@ -291,6 +292,13 @@ function parseContent(method: string, text: string): Content | null {
   const req = { method, headers: {}, ...content };
   if (requestRefusal(req) || documentTexts(req).some((t) => t.length > FREE_DOCUMENT_CHARS)) return null;
   return content;
+}
+
+/** The bytes in a buffer of their own (not a slice of Node's pool or of the socket's read). */
+function copyOf(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }
 
 /** `application/json`, with at most a UTF-8 charset: what fastify's JSON parser takes as it is. */
