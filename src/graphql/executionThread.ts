@@ -21,7 +21,6 @@ import { chargedActualCost, createRequestedCostMemo } from '../plugins/queryCost
 import { loadTypeDefs } from './schema.js';
 import { DOCUMENTS_MAX, type Answers, type Job, type Reply, type ThreadData } from './executionPool.js';
 
-
 interface Known {
   document: DocumentNode;
   operation: OperationDefinitionNode;
