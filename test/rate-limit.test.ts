@@ -163,18 +163,6 @@ describe('the in-process bucket store', () => {
     expect(await store.peek('a', limits, 0)).toBe(10);
     expect(await store.peek('c', limits, 0)).toBe(5);
   });
-
-  it('moves a written bucket to the back of that order once half its size of writes has passed, else writes it in place', async () => {
-    const moved = createMemoryBucketStore(4);
-    for (const key of ['a', 'b', 'c', 'd', 'a', 'e']) await moved.take(key, 1, limits, 0); // a again after 4 writes
-    expect(await moved.peek('a', limits, 0)).toBe(8);
-    expect(await moved.peek('b', limits, 0)).toBe(10); // the oldest placed went instead
-
-    const inPlace = createMemoryBucketStore(4);
-    for (const key of ['a', 'a', 'b', 'c', 'd', 'e']) await inPlace.take(key, 1, limits, 0); // a again at once
-    expect(await inPlace.peek('a', limits, 0)).toBe(10); // still first in the order: dropped
-    expect(await inPlace.peek('b', limits, 0)).toBe(9);
-  });
 });
 
 describe('configuration', () => {

@@ -2,10 +2,10 @@
  * Execution threads for SQLite (`EXECUTION_THREADS`): worker threads that run the fast path's queries (see
  * src/graphql/executionThread.ts), each on a read-only connection of its own. The event loop keeps HTTP, admission
  * and the answer's headers and extensions; a thread executes the compiled query, counts its actual cost and
- * serializes its data. A job is the document's number and text, variables, viewer and charge; a reply, the actual
- * cost and where its data lies in the message's bytes: every reply's UTF-8 JSON in one buffer (moved, not copied),
- * since allocating an ArrayBuffer costs ~3 µs in Node 20, more than encoding a product page into it. Each side sends what one turn of its event loop produced
- * as one message: posting a message and waking the thread that reads it cost about as much as a small query's
+ * serializes its data. A job is the document's number (its text too, the first time a thread gets it), variables,
+ * viewer and charge; a reply, the actual cost and where its data lies in the message's bytes: every reply's UTF-8
+ * JSON in one buffer (moved, not copied), since allocating an ArrayBuffer costs ~3 µs in Node 20, more than encoding
+ * a product page into it. Each side sends what one turn of its event loop produced as one message: posting a message and waking the thread that reads it cost about as much as a small query's
  * execution, so one a request ate the gain (bench:ab, product page: 457 µs CPU a request and 0.98x Mercurius with a
  * message a job, 343 µs and 1.28x batched by turn).
  *

@@ -39,8 +39,6 @@ interface Bucket {
   level: number;
   /** When `level` was measured. */
   at: number;
-  /** The write (`writes`) that last put it at the end of the store's order. */
-  placed: number;
 }
 
 function levelAt(bucket: Bucket | undefined, limits: BucketLimits, now: number): number {
@@ -51,29 +49,15 @@ function levelAt(bucket: Bucket | undefined, limits: BucketLimits, now: number):
 
 /**
  * The in-process store. A full bucket is the same as no bucket, so full ones are dropped; past `maxKeys` live
- * buckets, the least recently written are dropped too (those callers start over with a full bucket), to within
- * half of `maxKeys` writes: a bucket is moved to the end of the Map's order only when it was placed there more than
- * that many writes ago, else it is written in place (deleting and re-adding a key on every request was ~1.4 µs of
- * an uncached product page's event loop, bench:profile).
+ * buckets, the least recently written are dropped too (those callers start over with a full bucket).
  */
 export function createMemoryBucketStore(maxKeys = 100_000): BucketStore {
   const buckets = new Map<string, Bucket>();
-  let writes = 0;
 
   const write = (key: string, level: number, limits: BucketLimits, now: number) => {
-    writes++;
-    const bucket = buckets.get(key);
-    if (level >= limits.capacity) {
-      if (bucket) buckets.delete(key);
-      return;
-    }
-    if (bucket && writes - bucket.placed < maxKeys / 2) {
-      bucket.level = level;
-      bucket.at = now;
-      return;
-    }
-    if (bucket) buckets.delete(key); // re-insert: the Map's order is then least recently placed first
-    buckets.set(key, { level, at: now, placed: writes });
+    buckets.delete(key); // re-insert: the Map's order is then least recently written first
+    if (level >= limits.capacity) return;
+    buckets.set(key, { level, at: now });
     if (buckets.size > maxKeys) {
       for (const oldest of buckets.keys()) {
         buckets.delete(oldest);
